@@ -1,0 +1,11 @@
+DROP TABLE audit_checkpoints;
+DROP TABLE audit_head;
+DROP TABLE audit_log;
+DROP TABLE vet_assignments;
+DROP TABLE credit_events;
+DROP TABLE fee_items;
+DROP TABLE quality_agreements;
+DROP TABLE slaughterhouse_status_changes;
+DROP TABLE slaughterhouses;
+DROP TABLE users;
+DROP TABLE organisations;

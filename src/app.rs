@@ -1,0 +1,152 @@
+//! Building the application: shared state, the actix `App` with its routes, OpenAPI document and
+//! interactive docs, and the HTTP server. Tests build the same `App` in-process with [`build_app`].
+
+use std::sync::Arc;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::Auth;
+use crate::config::{DatabaseSettings, ServeSettings};
+use crate::db::Db;
+use crate::error::{extract, AppError};
+
+/// What every request handler can reach.
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// Authentication.
+    pub auth: Arc<Auth>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Niuyang 牛羊定点屠宰追溯服务",
+        description = "Traceability service for Guangzhou's cattle and sheep designated-slaughter rule \
+                       (穗府规〔2018〕8号). Errors are application/problem+json with a stable `code` and \
+                       messages in Chinese (`detail`) and English (`detail_en`).",
+        version = env!("CARGO_PKG_VERSION"),
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "登录与账户 Login and own account"),
+        (name = "organisations", description = "机构 Organisations"),
+        (name = "users", description = "用户 Accounts"),
+        (name = "slaughterhouses", description = "定点屠宰厂名录 Slaughterhouse registry"),
+        (name = "credit", description = "信用档案 Credit files"),
+        (name = "audit", description = "审计 Audit trail"),
+        (name = "public", description = "公众查询 Public reads"),
+        (name = "health", description = "健康检查 Health"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+async fn not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    Err(AppError::new(
+        actix_web::http::StatusCode::NOT_FOUND,
+        "no_such_route",
+        format!("没有这个地址：{} {}", req.method(), req.path()),
+        format!("no such route: {} {}", req.method(), req.path()),
+    ))
+}
+
+async fn docs_redirect() -> HttpResponse {
+    HttpResponse::Found()
+        .insert_header(("Location", "/api/docs/"))
+        .finish()
+}
+
+/// The application with every route, ready for `HttpServer` or `actix_web::test::init_service`.
+pub fn build_app(
+    state: web::Data<AppState>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let (app, api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .app_data(state)
+        .app_data(extract::json_config())
+        .app_data(extract::path_config())
+        .app_data(extract::query_config())
+        .configure(crate::routes::top_level)
+        .service(utoipa_actix_web::scope("/api/v1").configure(crate::routes::api_v1))
+        .split_for_parts();
+    app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
+        .route("/api/docs", web::get().to(docs_redirect))
+        .default_service(web::to(not_found))
+        .wrap(tracing_actix_web::TracingLogger::<
+            crate::telemetry::RequestSpan,
+        >::new())
+}
+
+/// The OpenAPI document as the service serves it.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    let (_, api) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::routes::top_level)
+        .service(utoipa_actix_web::scope("/api/v1").configure(crate::routes::api_v1))
+        .split_for_parts();
+    api
+}
+
+/// Connect, migrate, make sure the admin account exists, and build the shared state.
+pub fn prepare(
+    db_settings: &DatabaseSettings,
+    serve: &ServeSettings,
+) -> anyhow::Result<web::Data<AppState>> {
+    let db = crate::cli::open_db(db_settings)?;
+    let secret = crate::auth::token::load_or_create_secret(
+        serve.auth.jwt_secret.as_deref(),
+        &db_settings.data_dir,
+    )?;
+    crate::bootstrap::ensure_admin(&db, serve.auth.admin_password.as_deref())?;
+    Ok(web::Data::new(AppState {
+        db,
+        auth: Auth::new(serve.auth.clone(), &secret),
+    }))
+}
+
+/// Run the HTTP service until it is stopped.
+pub async fn serve(state: web::Data<AppState>, serve: &ServeSettings) -> anyhow::Result<()> {
+    let mut server = HttpServer::new(move || build_app(state.clone()));
+    if let Some(w) = serve.workers {
+        server = server.workers(w.max(1));
+    }
+    let server = server.bind(&serve.bind)?;
+    for addr in server.addrs() {
+        tracing::info!(%addr, "listening");
+    }
+    server.run().await?;
+    Ok(())
+}

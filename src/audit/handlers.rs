@@ -1,0 +1,26 @@
+//! HTTP handler of audit verification.
+
+use actix_web::{get, web};
+
+use super::verify::{verify_and_checkpoint, VerifyReport};
+use crate::app::AppState;
+use crate::error::{AppResult, Problem};
+use crate::policy::{Action, Actor};
+
+/// Verify the audit trail (admin and regulators): the chain, its tip, the last checkpoint, and every
+/// audited row. Names the first broken entry. A sound trail leaves a new checkpoint.
+#[utoipa::path(
+    tag = "audit",
+    responses((status = 200, body = VerifyReport), (status = 403, body = Problem)),
+    security(("bearer" = []))
+)]
+#[get("/audit/verify")]
+pub async fn verify_trail(
+    state: web::Data<AppState>,
+    actor: Actor,
+) -> AppResult<web::Json<VerifyReport>> {
+    actor.authorize(Action::VerifyAudit)?;
+    let db = state.db.clone();
+    let report = web::block(move || verify_and_checkpoint(&db)).await??;
+    Ok(web::Json(report))
+}

@@ -1,0 +1,59 @@
+//! First start: the platform operator's organisation and the `admin` account.
+
+use diesel::prelude::*;
+
+use crate::db::Db;
+use crate::error::AppResult;
+use crate::organisations::model::OrgKind;
+use crate::policy::Role;
+use crate::schema::users;
+use crate::users::queries::{self, NewUser};
+
+/// Create the `admin` account when no admin exists. Its password is `configured`, or a random one printed
+/// once on standard output (never into the log stream) that must be changed at first login. Returns
+/// whether an account was created.
+pub fn ensure_admin(db: &Db, configured: Option<&str>) -> AppResult<bool> {
+    let generated = configured.is_none();
+    let password = match configured {
+        Some(p) => p.to_string(),
+        None => crate::auth::password::generate(),
+    };
+    let created = db.write_now(|conn| {
+        let admins: i64 = users::table
+            .filter(users::role.eq(Role::Admin))
+            .count()
+            .get_result(conn)?;
+        if admins > 0 {
+            return Ok(false);
+        }
+        let org = crate::organisations::queries::create(
+            conn,
+            None,
+            OrgKind::PlatformOperator,
+            "牛羊追溯平台运营方",
+            None,
+        )?;
+        queries::create(
+            conn,
+            None,
+            NewUser {
+                username: "admin",
+                password: &password,
+                role: Role::Admin,
+                org_id: &org.id,
+                must_change_password: generated,
+            },
+        )?;
+        Ok(true)
+    })?;
+    if created {
+        tracing::info!("created the admin account");
+        if generated {
+            println!("首次启动：已创建管理员账户 admin，一次性密码 / first start: created account admin, one-time password: {password}");
+            println!(
+                "请登录后立即修改密码 / log in and change it at once (POST /api/v1/auth/password)"
+            );
+        }
+    }
+    Ok(created)
+}

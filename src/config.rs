@@ -1,0 +1,137 @@
+//! Settings of every command, from flags or `NIUYANG_*` environment variables. Each setting is documented
+//! here, where it is read, and listed in `docs/configuration.md`.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use clap::Args;
+
+/// Where the data lives: shared by every command (`serve`, `migrate`, `user`, `demo`, `audit`).
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseSettings {
+    /// Database URL: a SQLite path or `sqlite://PATH`, or `postgres://...`. Default: `niuyang.db` in the data
+    /// directory.
+    #[arg(long, env = "NIUYANG_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+
+    /// Folder for the SQLite file and the generated token-signing key. Created when missing.
+    #[arg(
+        long,
+        env = "NIUYANG_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+
+    /// Connections in the pool (PostgreSQL: all; SQLite: readers, besides its single writer).
+    #[arg(long, env = "NIUYANG_DB_POOL_SIZE", default_value_t = 8, global = true)]
+    pub pool_size: u32,
+}
+
+impl DatabaseSettings {
+    /// The URL in force: the configured one, or the SQLite file in the data directory.
+    pub fn url(&self) -> String {
+        match &self.database_url {
+            Some(u) if !u.trim().is_empty() => u.trim().to_string(),
+            _ => self
+                .data_dir
+                .join("niuyang.db")
+                .to_string_lossy()
+                .into_owned(),
+        }
+    }
+}
+
+/// Settings of the HTTP service.
+#[derive(Debug, Clone, Args)]
+pub struct ServeSettings {
+    /// Address and port to listen on.
+    #[arg(
+        long,
+        env = "NIUYANG_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub bind: String,
+
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "NIUYANG_WORKERS", global = true)]
+    pub workers: Option<usize>,
+
+    #[command(flatten)]
+    pub auth: AuthSettings,
+}
+
+/// Tokens, passwords and login throttling.
+#[derive(Debug, Clone, Args)]
+pub struct AuthSettings {
+    /// Token-signing secret (HS256, at least 32 bytes). Default: generated on first start and kept in
+    /// `DATA_DIR/jwt-secret` with owner-only permissions.
+    #[arg(
+        long,
+        global = true,
+        env = "NIUYANG_JWT_SECRET",
+        hide_env_values = true
+    )]
+    pub jwt_secret: Option<String>,
+
+    /// Lifetime of an access token, in seconds.
+    #[arg(long, global = true, env = "NIUYANG_TOKEN_TTL_SECS", default_value_t = 8 * 3600)]
+    pub token_ttl_secs: u64,
+
+    /// Password of the `admin` account created on first start. Default: a random one, printed once on
+    /// standard output.
+    #[arg(
+        long,
+        global = true,
+        env = "NIUYANG_ADMIN_PASSWORD",
+        hide_env_values = true
+    )]
+    pub admin_password: Option<String>,
+
+    /// Failed logins allowed per account within the window; more get 429.
+    #[arg(
+        long,
+        global = true,
+        env = "NIUYANG_LOGIN_MAX_FAILURES_PER_ACCOUNT",
+        default_value_t = 5
+    )]
+    pub login_max_failures_per_account: u32,
+
+    /// Failed logins allowed per client address within the window; more get 429.
+    #[arg(
+        long,
+        global = true,
+        env = "NIUYANG_LOGIN_MAX_FAILURES_PER_CLIENT",
+        default_value_t = 20
+    )]
+    pub login_max_failures_per_client: u32,
+
+    /// Length of the failed-login window, in seconds.
+    #[arg(long, global = true, env = "NIUYANG_LOGIN_WINDOW_SECS", default_value_t = 15 * 60)]
+    pub login_window_secs: u64,
+
+    /// Proxies whose `X-Forwarded-For` header is believed (comma-separated IP addresses). From any other
+    /// peer the header is ignored and the peer address is the client.
+    #[arg(
+        long,
+        global = true,
+        env = "NIUYANG_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        AuthSettings {
+            jwt_secret: None,
+            token_ttl_secs: 8 * 3600,
+            admin_password: None,
+            login_max_failures_per_account: 5,
+            login_max_failures_per_client: 20,
+            login_window_secs: 15 * 60,
+            trusted_proxies: Vec::new(),
+        }
+    }
+}

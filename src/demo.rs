@@ -1,0 +1,359 @@
+//! `niuyang demo`: a realistic dataset for trying the service: the administrations, the animal health agency,
+//! the 12345 centre, designated slaughterhouses in real Guangzhou districts (with agreements, fee schedules,
+//! a suspension, credit files), buyer businesses, and an account for every role. Later modules add their
+//! records here. Run it on a fresh database; it refuses to load twice.
+
+use std::fmt::Write as _;
+
+use chrono::{Days, NaiveDate};
+use serde::Serialize;
+
+use crate::credit::model::CreditEventKind;
+use crate::credit::queries::NewEvent;
+use crate::db::{Db, DbConnection};
+use crate::error::{AppError, AppResult};
+use crate::organisations::model::{District, OrgKind, Organisation};
+use crate::policy::Role;
+use crate::slaughterhouses::domain::StatusAction;
+use crate::slaughterhouses::model::{FeeUnit, LicensedSpecies};
+use crate::slaughterhouses::queries::{self as registry, NewFeeItem, NewSlaughterhouse};
+use crate::slaughterhouses::uscc;
+use crate::users::queries::{self as users, NewUser};
+
+/// One account the demo made.
+#[derive(Debug, Serialize)]
+pub struct DemoAccount {
+    /// Login name.
+    pub username: String,
+    /// Password (demo accounts need no change at first login).
+    pub password: String,
+    /// Role.
+    pub role: Role,
+    /// Organisation id.
+    pub org_id: String,
+    /// Organisation name.
+    pub org_name: String,
+}
+
+/// One organisation the demo made.
+#[derive(Debug, Serialize)]
+pub struct DemoOrganisation {
+    /// Id.
+    pub id: String,
+    /// Kind.
+    pub kind: OrgKind,
+    /// Name.
+    pub name: String,
+    /// District.
+    pub district: Option<District>,
+}
+
+/// What the demo made.
+#[derive(Debug, Serialize)]
+pub struct DemoOutput {
+    /// Accounts, one or more for every role.
+    pub accounts: Vec<DemoAccount>,
+    /// Organisations.
+    pub organisations: Vec<DemoOrganisation>,
+}
+
+impl DemoOutput {
+    /// A table for people.
+    pub fn as_table(&self) -> String {
+        let mut s = String::from("演示账户 / demo accounts\n");
+        for a in &self.accounts {
+            let _ = writeln!(
+                s,
+                "{:<24} {:<22} {:<20} {}",
+                a.username,
+                a.password,
+                a.role.to_string(),
+                a.org_name
+            );
+        }
+        s
+    }
+}
+
+/// A valid unified social credit code for a Guangzhou enterprise: `91` + division + `MA` + serial + check.
+pub fn demo_uscc(division: &str, serial: &str) -> String {
+    let first17 = format!("91{division}MA{serial}");
+    let check = uscc::check_character(&first17).unwrap_or('0');
+    format!("{first17}{check}")
+}
+
+struct Loader<'a> {
+    conn: &'a mut DbConnection,
+    out: DemoOutput,
+}
+
+impl Loader<'_> {
+    fn org(
+        &mut self,
+        kind: OrgKind,
+        name: &str,
+        district: Option<District>,
+    ) -> AppResult<Organisation> {
+        let org = crate::organisations::queries::create(self.conn, None, kind, name, district)?;
+        self.remember(&org);
+        Ok(org)
+    }
+
+    fn remember(&mut self, org: &Organisation) {
+        self.out.organisations.push(DemoOrganisation {
+            id: org.id.clone(),
+            kind: org.kind,
+            name: org.name.clone(),
+            district: org.district,
+        });
+    }
+
+    fn account(&mut self, username: &str, role: Role, org: &Organisation) -> AppResult<String> {
+        let password = crate::auth::password::generate();
+        let user = users::create(
+            self.conn,
+            None,
+            NewUser {
+                username,
+                password: &password,
+                role,
+                org_id: &org.id,
+                must_change_password: false,
+            },
+        )?;
+        self.out.accounts.push(DemoAccount {
+            username: user.username,
+            password,
+            role,
+            org_id: org.id.clone(),
+            org_name: org.name.clone(),
+        });
+        Ok(user.id)
+    }
+}
+
+/// Load the dataset (one transaction) and return what was made.
+pub fn load(db: &Db) -> AppResult<DemoOutput> {
+    db.write_now(|conn| {
+        if users::find_by_username(conn, "sr.city")?.is_some() {
+            return Err(AppError::conflict(
+                "demo_loaded",
+                "演示数据已加载过（账户 sr.city 已存在）",
+                "the demo data is already loaded (account sr.city exists)",
+            ));
+        }
+        let mut l = Loader {
+            conn,
+            out: DemoOutput {
+                accounts: Vec::new(),
+                organisations: Vec::new(),
+            },
+        };
+        fill(&mut l)?;
+        Ok(l.out)
+    })
+}
+
+fn day(offset_days: i64) -> NaiveDate {
+    let today = crate::time::today_china();
+    if offset_days >= 0 {
+        today.checked_add_days(Days::new(offset_days as u64))
+    } else {
+        today.checked_sub_days(Days::new(offset_days.unsigned_abs()))
+    }
+    .unwrap_or(today)
+}
+
+fn fill(l: &mut Loader<'_>) -> AppResult<()> {
+    use District::*;
+    use OrgKind::*;
+
+    let platform = l.org(PlatformOperator, "牛羊追溯平台运营方（演示）", None)?;
+    l.account("demo.admin", Role::Admin, &platform)?;
+
+    let slaughter_city = l.org(SlaughterAdministration, "广州市农业农村局", None)?;
+    let slaughter_baiyun = l.org(
+        SlaughterAdministration,
+        "广州市白云区农业农村局",
+        Some(Baiyun),
+    )?;
+    let market_city = l.org(CirculationAdministration, "广州市商务局", None)?;
+    let market_haizhu = l.org(
+        CirculationAdministration,
+        "广州市海珠区商务局",
+        Some(Haizhu),
+    )?;
+    let agency = l.org(AnimalHealthAgency, "广州市动物卫生监督所", None)?;
+    let hotline = l.org(HotlineCentre, "广州 12345 政府服务热线", None)?;
+
+    let sr = l.account("sr.city", Role::SlaughterRegulator, &slaughter_city)?;
+    l.account("sr.baiyun", Role::SlaughterRegulator, &slaughter_baiyun)?;
+    l.account("mr.city", Role::MarketRegulator, &market_city)?;
+    l.account("mr.haizhu", Role::MarketRegulator, &market_haizhu)?;
+    l.account("inspector.city", Role::Inspector, &slaughter_city)?;
+    l.account("inspector.haizhu", Role::Inspector, &market_haizhu)?;
+    let vet = l.account("vet.chen", Role::OfficialVet, &agency)?;
+    l.account("vet.li", Role::OfficialVet, &agency)?;
+    l.account("hotline.01", Role::HotlineOperator, &hotline)?;
+
+    struct House {
+        name: &'static str,
+        district: District,
+        division: &'static str,
+        serial: &'static str,
+        no: &'static str,
+        address: &'static str,
+        species: LicensedSpecies,
+        halal: bool,
+        user: &'static str,
+    }
+    let houses = [
+        House {
+            name: "广州市穗北牛羊定点屠宰场",
+            district: Baiyun,
+            division: "0111",
+            serial: "59B0L0",
+            no: "穗牛羊定字（白云）001号",
+            address: "广州市白云区太和镇穗北路 88 号",
+            species: LicensedSpecies::Both,
+            halal: false,
+            user: "sh.suibei",
+        },
+        House {
+            name: "广州禺南清真牛羊屠宰厂",
+            district: Panyu,
+            division: "0113",
+            serial: "5CXYA0",
+            no: "穗牛羊定字（番禺）002号",
+            address: "广州市番禺区沙湾镇禺南大道 16 号",
+            species: LicensedSpecies::Both,
+            halal: true,
+            user: "sh.yunan",
+        },
+        House {
+            name: "广州市从化良口牛羊定点屠宰场",
+            district: Conghua,
+            division: "0117",
+            serial: "5D3K7H",
+            no: "穗牛羊定字（从化）003号",
+            address: "广州市从化区良口镇良明路 6 号",
+            species: LicensedSpecies::Cattle,
+            halal: false,
+            user: "sh.liangkou",
+        },
+        House {
+            name: "广州市增城正果羊只屠宰场",
+            district: Zengcheng,
+            division: "0118",
+            serial: "5E8N2P",
+            no: "穗牛羊定字（增城）004号",
+            address: "广州市增城区正果镇正果大道 201 号",
+            species: LicensedSpecies::Sheep,
+            halal: false,
+            user: "sh.zhengguo",
+        },
+    ];
+    let mut house_ids = Vec::new();
+    for h in &houses {
+        let (org, rec) = registry::designate(
+            l.conn,
+            Some(&sr),
+            NewSlaughterhouse {
+                name: h.name.to_string(),
+                district: h.district,
+                address: h.address.to_string(),
+                uscc: demo_uscc(&format!("44{}", h.division), &format!("{}0", h.serial)),
+                designation_no: h.no.to_string(),
+                species: h.species,
+                halal: h
+                    .halal
+                    .then(|| ("粤清真认字 2025-0116".to_string(), day(300))),
+                licence_no: format!("SC-{}", h.division),
+                licence_valid_from: day(-700),
+                licence_valid_until: day(400),
+                designated_on: day(-700),
+            },
+        )?;
+        l.remember(&org);
+        l.account(h.user, Role::Slaughterhouse, &org)?;
+        registry::add_agreement(
+            l.conn,
+            Some(&sr),
+            &org.id,
+            &format!("穗屠质安协〔{}〕{}号", day(-30).format("%Y"), h.division),
+            day(-30),
+            day(335),
+        )?;
+        let fees: [(&str, FeeUnit, i64); 3] = match h.species {
+            LicensedSpecies::Sheep => [
+                ("羊屠宰费", FeeUnit::PerHead, 2_500),
+                ("冷藏费", FeeUnit::PerKg, 20),
+                ("检验检测费", FeeUnit::PerBatch, 5_000),
+            ],
+            _ => [
+                ("牛屠宰费", FeeUnit::PerHead, 12_000),
+                ("冷藏费", FeeUnit::PerKg, 20),
+                ("检验检测费", FeeUnit::PerBatch, 5_000),
+            ],
+        };
+        for (item, unit, cap) in fees {
+            registry::add_fee_item(
+                l.conn,
+                Some(&sr),
+                &org.id,
+                NewFeeItem {
+                    item: item.to_string(),
+                    unit,
+                    cap_fen: cap,
+                    effective_from: day(-365),
+                    effective_until: None,
+                    approval_ref: Some("穗发改价格〔2024〕12号".to_string()),
+                },
+            )?;
+        }
+        let _ = rec;
+        house_ids.push(org.id);
+    }
+    // The official vets are stationed at the first two slaughterhouses.
+    users::assign_vet(l.conn, None, &vet, &house_ids[0])?;
+    users::assign_vet(l.conn, None, &vet, &house_ids[1])?;
+    // The sheep slaughterhouse in Zengcheng is suspended after an inspection.
+    registry::change_status(
+        l.conn,
+        Some(&sr),
+        &house_ids[3],
+        StatusAction::Suspend,
+        "飞行检查发现待宰圈消毒记录缺失，责令停业整改",
+    )?;
+    crate::credit::queries::add(
+        l.conn,
+        Some(&sr),
+        NewEvent {
+            org_id: &house_ids[1],
+            occurred_on: day(-10),
+            kind: CreditEventKind::Commendation,
+            summary: "年度清真屠宰规范化管理先进单位",
+            source: None,
+        },
+    )?;
+
+    // Buyer businesses (their registry details come with the circulation module).
+    let buyers = [
+        (
+            "江南果菜批发市场 · 穗丰牛羊肉批发行",
+            Baiyun,
+            "vendor.suifeng",
+        ),
+        ("华润万家（天河城店）", Tianhe, "vendor.crv"),
+        ("海珠区江南中街市场 12 号档", Haizhu, "vendor.jiangnan12"),
+        ("荔湾区西关牛杂专卖店", Liwan, "vendor.xiguan"),
+        ("越秀区清真兰州牛肉面馆", Yuexiu, "vendor.lanzhou"),
+        ("黄埔区某科技园职工食堂", Huangpu, "vendor.canteen"),
+        ("南沙区穗香肉制品加工厂", Nansha, "vendor.suixiang"),
+    ];
+    for (name, district, user) in buyers {
+        let org = l.org(Buyer, name, Some(district))?;
+        l.account(user, Role::Vendor, &org)?;
+    }
+    Ok(())
+}

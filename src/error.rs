@@ -1,0 +1,306 @@
+//! The one error type of the service and how it reaches a client.
+//!
+//! Policy (after crates.io's errors module):
+//! - outside requests (start-up, command line) errors are `anyhow::Error`;
+//! - query functions return `diesel::QueryResult` and know nothing of HTTP;
+//! - domain code and handlers return [`AppResult`]; a refusal is an [`AppError::Problem`] with a stable
+//!   machine-readable `code` and a message in Chinese and English;
+//! - every error reaches the client as `application/problem+json` (RFC 9457). diesel's `NotFound` becomes 404,
+//!   a unique-key clash 409, a failed pool checkout or a closed connection 503. Anything else is an internal
+//!   error: logged with the request id, never shown.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Result of domain code and handlers.
+pub type AppResult<T> = Result<T, AppError>;
+
+/// A refusal or failure as the client sees it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Problem {
+    /// `urn:niuyang:problem:{code}`.
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    /// Short title in Chinese.
+    pub title: String,
+    /// HTTP status code.
+    pub status: u16,
+    /// Stable machine-readable code, e.g. `invalid_uscc`.
+    pub code: String,
+    /// What went wrong, in Chinese.
+    pub detail: String,
+    /// What went wrong, in English.
+    pub detail_en: String,
+    /// Seconds to wait before trying again (429 only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+}
+
+/// The service's one error type.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// A refusal meant for the client.
+    #[error("{} ({}): {}", .0.code, .0.status, .0.detail_en)]
+    Problem(Box<Problem>),
+    /// A database error; mapped to a status by its kind.
+    #[error("database error: {0}")]
+    Database(#[from] DieselError),
+    /// No connection could be had from the pool in time.
+    #[error("connection pool: {0}")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    /// Anything else: logged, shown as a bare 500.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+fn title_for(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "请求有误",
+        401 => "未登录或登录已失效",
+        403 => "无权操作",
+        404 => "未找到",
+        405 => "不支持的请求方法",
+        409 => "与现有记录冲突",
+        413 => "请求内容过大",
+        415 => "不支持的内容类型",
+        422 => "数据不符合规则",
+        429 => "请求过于频繁",
+        503 => "服务暂不可用",
+        _ => "服务器内部错误",
+    }
+}
+
+impl AppError {
+    /// A refusal with its status, stable code and message in both languages.
+    pub fn new(
+        status: StatusCode,
+        code: &str,
+        zh: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
+        AppError::Problem(Box::new(Problem {
+            type_uri: format!("urn:niuyang:problem:{code}"),
+            title: title_for(status).to_string(),
+            status: status.as_u16(),
+            code: code.to_string(),
+            detail: zh.into(),
+            detail_en: en.into(),
+            retry_after: None,
+        }))
+    }
+
+    /// 400: the request itself is malformed.
+    pub fn bad_request(code: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, zh, en)
+    }
+
+    /// 422: well-formed, but breaks a rule.
+    pub fn unprocessable(code: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, zh, en)
+    }
+
+    /// 409: clashes with a record that exists.
+    pub fn conflict(code: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, code, zh, en)
+    }
+
+    /// 404 for a record that does not exist or is out of the caller's scope (never tell them apart).
+    pub fn not_found(what_zh: &str, what_en: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("{what_zh}不存在或不在您的权限范围内"),
+            format!("{what_en} not found or not in your scope"),
+        )
+    }
+
+    /// 401: no valid credentials.
+    pub fn unauthenticated(code: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, code, zh, en)
+    }
+
+    /// 403: the caller's role may not do this.
+    pub fn forbidden() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "您的角色无权执行此操作",
+            "your role may not do this",
+        )
+    }
+
+    /// 429 with the seconds to wait.
+    pub fn too_many(
+        code: &str,
+        retry_after: u64,
+        zh: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Self {
+        let mut e = Self::new(StatusCode::TOO_MANY_REQUESTS, code, zh, en);
+        if let AppError::Problem(p) = &mut e {
+            p.retry_after = Some(retry_after.max(1));
+        }
+        e
+    }
+
+    /// The machine code the client sees (for logs and tests).
+    pub fn code(&self) -> String {
+        self.problem().code
+    }
+
+    /// The problem document the client sees.
+    pub fn problem(&self) -> Problem {
+        match self {
+            AppError::Problem(p) => (**p).clone(),
+            AppError::Database(DieselError::NotFound) => {
+                Self::not_found("记录", "record").problem()
+            }
+            AppError::Database(DieselError::DatabaseError(kind, info)) => match kind {
+                DatabaseErrorKind::UniqueViolation => Self::conflict(
+                    "duplicate",
+                    "已存在相同的记录（编号或名称重复）",
+                    format!("a record with the same key exists ({})", info.message()),
+                )
+                .problem(),
+                DatabaseErrorKind::ForeignKeyViolation => Self::unprocessable(
+                    "unknown_reference",
+                    "引用的记录不存在",
+                    "a referenced record does not exist",
+                )
+                .problem(),
+                DatabaseErrorKind::CheckViolation | DatabaseErrorKind::NotNullViolation => {
+                    Self::unprocessable(
+                        "invalid_value",
+                        "数据不符合约束",
+                        "a value breaks a constraint",
+                    )
+                    .problem()
+                }
+                DatabaseErrorKind::ClosedConnection => Self::unavailable().problem(),
+                _ => Self::internal().problem(),
+            },
+            AppError::Pool(_) => Self::unavailable().problem(),
+            AppError::Database(_) | AppError::Internal(_) => Self::internal().problem(),
+        }
+    }
+
+    fn unavailable() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database_unavailable",
+            "数据库暂时不可用，请稍后再试",
+            "the database is unavailable; try again shortly",
+        )
+    }
+
+    fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "服务器内部错误，已记录，请稍后再试",
+            "internal error; it has been logged",
+        )
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.problem().status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let problem = self.problem();
+        if problem.status >= 500 {
+            tracing::error!(error = %self, "request failed");
+        }
+        let mut res = HttpResponse::build(self.status_code());
+        res.insert_header((header::CONTENT_TYPE, "application/problem+json"));
+        if let Some(secs) = problem.retry_after {
+            res.insert_header((header::RETRY_AFTER, secs.to_string()));
+        }
+        res.body(serde_json::to_string(&problem).unwrap_or_default())
+    }
+}
+
+/// Extractor failures (bad JSON, bad path, bad query) go through the same error type.
+pub mod extract {
+    use super::AppError;
+    use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+    use actix_web::{web, HttpRequest};
+
+    /// Largest JSON body accepted (bytes).
+    pub const JSON_LIMIT: usize = 256 * 1024;
+
+    /// JSON bodies: size limit, content type, syntax, unknown fields, wrong types, missing fields.
+    pub fn json_config() -> web::JsonConfig {
+        web::JsonConfig::default()
+            .limit(JSON_LIMIT)
+            .error_handler(|err, _req: &HttpRequest| json_error(err).into())
+    }
+
+    fn json_error(err: JsonPayloadError) -> AppError {
+        match err {
+            JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
+                AppError::new(
+                    actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+                    "payload_too_large",
+                    format!("请求内容超过 {} KiB 上限", JSON_LIMIT / 1024),
+                    format!("the body is larger than {} KiB", JSON_LIMIT / 1024),
+                )
+            }
+            JsonPayloadError::ContentType => AppError::new(
+                actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_content_type",
+                "请求内容须为 JSON（Content-Type: application/json）",
+                "the body must be JSON (Content-Type: application/json)",
+            ),
+            JsonPayloadError::Deserialize(e) => {
+                let (code, zh) = match e.classify() {
+                    serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                        ("malformed_json", "请求内容不是合法的 JSON")
+                    }
+                    _ => ("invalid_body", "请求内容的字段有误"),
+                };
+                AppError::bad_request(code, format!("{zh}：{e}"), e.to_string())
+            }
+            other => AppError::bad_request(
+                "malformed_json",
+                format!("无法读取请求内容：{other}"),
+                format!("could not read the body: {other}"),
+            ),
+        }
+    }
+
+    /// Path segments (ids that are not UUIDs, say).
+    pub fn path_config() -> web::PathConfig {
+        web::PathConfig::default().error_handler(|err: PathError, _req| {
+            AppError::bad_request(
+                "invalid_path",
+                format!("路径参数有误：{err}"),
+                format!("invalid path parameter: {err}"),
+            )
+            .into()
+        })
+    }
+
+    /// Query strings.
+    pub fn query_config() -> web::QueryConfig {
+        web::QueryConfig::default().error_handler(|err: QueryPayloadError, _req| {
+            AppError::bad_request(
+                "invalid_query",
+                format!("查询参数有误：{err}"),
+                format!("invalid query parameter: {err}"),
+            )
+            .into()
+        })
+    }
+}

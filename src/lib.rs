@@ -1,0 +1,23 @@
+//! Niuyang (牛羊): the traceability service for Guangzhou's cattle and sheep designated-slaughter rule,
+//! 穗府规〔2018〕8号. See `docs/architecture.md` for the layers and the path of a request.
+
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod bootstrap;
+pub mod cli;
+pub mod config;
+pub mod credit;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod health;
+pub mod organisations;
+pub mod paging;
+pub mod policy;
+pub mod routes;
+pub mod schema;
+pub mod slaughterhouses;
+pub mod telemetry;
+pub mod time;
+pub mod users;

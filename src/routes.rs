@@ -1,0 +1,51 @@
+//! Every route of the service, in one place. Each `service(...)` both mounts the handler and adds it to the
+//! OpenAPI document, so the two cannot drift apart.
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::{audit, auth, credit, organisations, slaughterhouses, users};
+
+/// Routes under `/api/v1`.
+pub fn api_v1(cfg: &mut ServiceConfig) {
+    cfg.service(auth::handlers::login)
+        .service(auth::handlers::change_password)
+        .service(auth::handlers::me)
+        // Organisations and accounts (admin).
+        .service(organisations::handlers::create)
+        .service(organisations::handlers::list)
+        .service(organisations::handlers::get_one)
+        .service(users::handlers::create)
+        .service(users::handlers::list)
+        .service(users::handlers::get_one)
+        .service(users::handlers::disable)
+        .service(users::handlers::enable)
+        .service(users::handlers::reset_password)
+        .service(users::handlers::assign_vet)
+        .service(users::handlers::list_assignments)
+        .service(users::handlers::end_assignment)
+        // Slaughterhouse registry.
+        .service(slaughterhouses::handlers::designate)
+        .service(slaughterhouses::handlers::list)
+        .service(slaughterhouses::handlers::get_one)
+        .service(slaughterhouses::handlers::amend)
+        .service(slaughterhouses::handlers::change_status)
+        .service(slaughterhouses::handlers::status_history)
+        .service(slaughterhouses::handlers::add_agreement)
+        .service(slaughterhouses::handlers::list_agreements)
+        .service(slaughterhouses::handlers::add_fee_item)
+        .service(slaughterhouses::handlers::list_fee_items)
+        .service(slaughterhouses::handlers::end_fee_item)
+        .service(slaughterhouses::handlers::get_standing)
+        .service(slaughterhouses::handlers::public_list)
+        // Credit files.
+        .service(credit::handlers::list)
+        .service(credit::handlers::add)
+        // Audit trail.
+        .service(audit::handlers::verify_trail);
+}
+
+/// Routes at the top level (health; public pages come with later modules).
+pub fn top_level(cfg: &mut ServiceConfig) {
+    cfg.service(crate::health::live)
+        .service(crate::health::ready);
+}

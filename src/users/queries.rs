@@ -1,0 +1,325 @@
+//! Account queries and the rules of account creation.
+
+use diesel::prelude::*;
+
+use super::model::{User, VetAssignment};
+use crate::audit;
+use crate::db::DbConnection;
+use crate::error::{AppError, AppResult};
+use crate::organisations::model::{OrgKind, Organisation};
+use crate::paging::PageParams;
+use crate::policy::Role;
+use crate::schema::{organisations, slaughterhouses, users, vet_assignments};
+
+/// A login name: 3 to 64 of a-z, 0-9, `.`, `_`, `-`; stored lower-case.
+pub fn normalise_username(name: &str) -> AppResult<String> {
+    let n = name.trim().to_lowercase();
+    let ok = (3..=64).contains(&n.len())
+        && n.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-_".contains(c));
+    if ok {
+        Ok(n)
+    } else {
+        Err(AppError::unprocessable(
+            "invalid_username",
+            "用户名须为 3 至 64 个字符，只能包含小写字母、数字和 . _ -",
+            "a username is 3 to 64 characters of a-z, 0-9, '.', '_' and '-'",
+        ))
+    }
+}
+
+/// What a new account needs.
+pub struct NewUser<'a> {
+    /// Login name (normalised here).
+    pub username: &'a str,
+    /// Password in clear (hashed here).
+    pub password: &'a str,
+    /// Role.
+    pub role: Role,
+    /// Organisation id.
+    pub org_id: &'a str,
+    /// Must the user choose a new password at first login?
+    pub must_change_password: bool,
+}
+
+/// Create an account (audited). The organisation must exist and be of a kind the role belongs to.
+pub fn create(conn: &mut DbConnection, actor: Option<&str>, new: NewUser<'_>) -> AppResult<User> {
+    let username = normalise_username(new.username)?;
+    let org: Organisation = organisations::table
+        .find(new.org_id)
+        .select(Organisation::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| {
+            AppError::unprocessable(
+                "unknown_organisation",
+                "所属机构不存在",
+                "the organisation does not exist",
+            )
+        })?;
+    if !new.role.org_kinds().contains(&org.kind) {
+        let kinds: Vec<&str> = new.role.org_kinds().iter().map(|k| k.zh()).collect();
+        return Err(AppError::unprocessable(
+            "role_org_mismatch",
+            format!(
+                "角色 {} 只能属于：{}；该机构是{}",
+                new.role,
+                kinds.join("、"),
+                org.kind.zh()
+            ),
+            format!(
+                "role {} belongs to an organisation of kind {:?}, not {}",
+                new.role,
+                new.role.org_kinds(),
+                org.kind
+            ),
+        ));
+    }
+    let taken: i64 = users::table
+        .filter(users::username.eq(&username))
+        .count()
+        .get_result(conn)?;
+    if taken > 0 {
+        return Err(AppError::conflict(
+            "username_taken",
+            format!("用户名 {username} 已被使用"),
+            format!("the username {username} is taken"),
+        ));
+    }
+    let now = crate::time::now();
+    let user = User {
+        id: uuid::Uuid::new_v4().to_string(),
+        username,
+        password_hash: crate::auth::password::hash(new.password)?,
+        role: new.role,
+        org_id: org.id,
+        disabled: false,
+        must_change_password: new.must_change_password,
+        session_epoch: 0,
+        created_at: now,
+        updated_at: now,
+    };
+    let user: User = diesel::insert_into(users::table)
+        .values(&user)
+        .returning(users::all_columns)
+        .get_result(conn)?;
+    audit::record(conn, actor, "create", &user)?;
+    Ok(user)
+}
+
+/// One account by id.
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<User>> {
+    users::table
+        .find(id)
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// One account by login name.
+pub fn find_by_username(conn: &mut DbConnection, username: &str) -> QueryResult<Option<User>> {
+    users::table
+        .filter(users::username.eq(username.trim().to_lowercase()))
+        .select(User::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// An account with its organisation (for the request's actor).
+pub fn find_with_org(
+    conn: &mut DbConnection,
+    id: &str,
+) -> QueryResult<Option<(User, Organisation)>> {
+    users::table
+        .inner_join(organisations::table)
+        .filter(users::id.eq(id))
+        .select((User::as_select(), Organisation::as_select()))
+        .first(conn)
+        .optional()
+}
+
+/// Accounts, filtered by organisation and role, by name.
+pub fn list(
+    conn: &mut DbConnection,
+    org_id: Option<&str>,
+    role: Option<Role>,
+    page: PageParams,
+) -> QueryResult<(Vec<User>, i64)> {
+    let filtered = || {
+        let mut q = users::table.into_boxed();
+        if let Some(o) = org_id {
+            q = q.filter(users::org_id.eq(o.to_string()));
+        }
+        if let Some(r) = role {
+            q = q.filter(users::role.eq(r));
+        }
+        q
+    };
+    let total = filtered().count().get_result(conn)?;
+    let items = filtered()
+        .order(users::username.asc())
+        .limit(page.limit())
+        .offset(page.offset())
+        .select(User::as_select())
+        .load(conn)?;
+    Ok((items, total))
+}
+
+fn save(
+    conn: &mut DbConnection,
+    actor: Option<&str>,
+    action: &str,
+    user: &User,
+) -> AppResult<User> {
+    let saved: User = diesel::update(users::table.find(&user.id))
+        .set((
+            users::password_hash.eq(&user.password_hash),
+            users::disabled.eq(user.disabled),
+            users::must_change_password.eq(user.must_change_password),
+            users::session_epoch.eq(user.session_epoch),
+            users::updated_at.eq(crate::time::now()),
+        ))
+        .returning(users::all_columns)
+        .get_result(conn)?;
+    audit::record(conn, actor, action, &saved)?;
+    Ok(saved)
+}
+
+/// Disable or enable an account (audited). A disabled account's tokens stop working at once.
+pub fn set_disabled(
+    conn: &mut DbConnection,
+    actor: Option<&str>,
+    id: &str,
+    disabled: bool,
+) -> AppResult<User> {
+    let mut user = find(conn, id)?.ok_or_else(|| AppError::not_found("用户", "user"))?;
+    user.disabled = disabled;
+    save(
+        conn,
+        actor,
+        if disabled { "disable" } else { "enable" },
+        &user,
+    )
+}
+
+/// Set a new password (audited) and end every token issued before.
+pub fn set_password(
+    conn: &mut DbConnection,
+    actor: Option<&str>,
+    id: &str,
+    password: &str,
+    must_change: bool,
+    action: &str,
+) -> AppResult<User> {
+    let mut user = find(conn, id)?.ok_or_else(|| AppError::not_found("用户", "user"))?;
+    user.password_hash = crate::auth::password::hash(password)?;
+    user.must_change_password = must_change;
+    user.session_epoch += 1;
+    save(conn, actor, action, &user)
+}
+
+/// The slaughterhouses a vet is assigned to now.
+pub fn active_assignments(conn: &mut DbConnection, vet_id: &str) -> QueryResult<Vec<String>> {
+    vet_assignments::table
+        .filter(vet_assignments::vet_id.eq(vet_id))
+        .filter(vet_assignments::ended_at.is_null())
+        .select(vet_assignments::slaughterhouse_id)
+        .load(conn)
+}
+
+/// Every assignment of a vet, current and ended.
+pub fn assignments_of(conn: &mut DbConnection, vet_id: &str) -> QueryResult<Vec<VetAssignment>> {
+    vet_assignments::table
+        .filter(vet_assignments::vet_id.eq(vet_id))
+        .order(vet_assignments::assigned_at.asc())
+        .select(VetAssignment::as_select())
+        .load(conn)
+}
+
+/// Assign an official vet to a slaughterhouse (audited).
+pub fn assign_vet(
+    conn: &mut DbConnection,
+    actor: Option<&str>,
+    vet_id: &str,
+    slaughterhouse_id: &str,
+) -> AppResult<VetAssignment> {
+    let vet = find(conn, vet_id)?.ok_or_else(|| AppError::not_found("用户", "user"))?;
+    if vet.role != Role::OfficialVet {
+        return Err(AppError::unprocessable(
+            "not_a_vet",
+            "只有官方兽医可以被派驻到屠宰厂",
+            "only official vets can be assigned to slaughterhouses",
+        ));
+    }
+    let exists: i64 = slaughterhouses::table
+        .filter(slaughterhouses::org_id.eq(slaughterhouse_id))
+        .count()
+        .get_result(conn)?;
+    if exists == 0 {
+        return Err(AppError::unprocessable(
+            "unknown_slaughterhouse",
+            "屠宰厂不存在",
+            "the slaughterhouse does not exist",
+        ));
+    }
+    if active_assignments(conn, vet_id)?
+        .iter()
+        .any(|s| s == slaughterhouse_id)
+    {
+        return Err(AppError::conflict(
+            "already_assigned",
+            "该兽医已派驻到该屠宰厂",
+            "the vet is already assigned to this slaughterhouse",
+        ));
+    }
+    let a = VetAssignment {
+        id: uuid::Uuid::new_v4().to_string(),
+        vet_id: vet.id,
+        slaughterhouse_id: slaughterhouse_id.to_string(),
+        assigned_by: actor.map(str::to_string),
+        assigned_at: crate::time::now(),
+        ended_by: None,
+        ended_at: None,
+    };
+    let a: VetAssignment = diesel::insert_into(vet_assignments::table)
+        .values(&a)
+        .returning(vet_assignments::all_columns)
+        .get_result(conn)?;
+    audit::record(conn, actor, "create", &a)?;
+    Ok(a)
+}
+
+/// End an assignment (audited); the record stays.
+pub fn end_assignment(
+    conn: &mut DbConnection,
+    actor: Option<&str>,
+    id: &str,
+) -> AppResult<VetAssignment> {
+    let a: VetAssignment = vet_assignments::table
+        .find(id)
+        .select(VetAssignment::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::not_found("派驻记录", "assignment"))?;
+    if a.ended_at.is_some() {
+        return Err(AppError::conflict(
+            "assignment_ended",
+            "该派驻已结束",
+            "the assignment has already ended",
+        ));
+    }
+    let a: VetAssignment = diesel::update(vet_assignments::table.find(id))
+        .set((
+            vet_assignments::ended_at.eq(Some(crate::time::now())),
+            vet_assignments::ended_by.eq(actor),
+        ))
+        .returning(vet_assignments::all_columns)
+        .get_result(conn)?;
+    audit::record(conn, actor, "end", &a)?;
+    Ok(a)
+}
+
+/// Is `kind` the kind of an enterprise with a credit file?
+pub fn is_enterprise(kind: OrgKind) -> bool {
+    matches!(kind, OrgKind::Slaughterhouse | OrgKind::Buyer)
+}
