@@ -1,0 +1,387 @@
+//! Accounts and authentication: login, tokens, password change and reset, disabling, throttling.
+
+use actix_web::http::{Method, StatusCode};
+use actix_web::test::TestRequest;
+use niuyang::config::AuthSettings;
+use serde_json::json;
+
+use crate::common::*;
+
+#[actix_web::test]
+async fn login_returns_a_bearer_token_that_works() {
+    let app = TestApp::with_demo();
+    let a = app.account("mr.city").clone();
+    let r = app.login(&a.username, &a.password).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(r.body["token_type"], "Bearer");
+    assert_eq!(r.body["expires_in"], 8 * 3600);
+    let token = r.body["access_token"].as_str().expect("token").to_string();
+    let me = app.get("/api/v1/me", Some(&token)).await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(me.body["username"], "mr.city");
+    assert_eq!(me.body["role"], "market_regulator");
+
+    let wrong = app.login(&a.username, "not-the-password").await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.code(), "invalid_credentials");
+    let nobody = app.login("nobody", "whatever-password").await;
+    assert_eq!(nobody.code(), "invalid_credentials");
+
+    let garbage = app.get("/api/v1/me", Some("not.a.token")).await;
+    assert_eq!(garbage.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(garbage.code(), "invalid_token");
+    // A token signed with another key is refused.
+    let other = niuyang::auth::token::TokenKeys::new(b"another-key-another-key-another-key", 60)
+        .issue(&a.user_id, 0)
+        .expect("token");
+    assert_eq!(
+        app.get("/api/v1/me", Some(&other)).await.code(),
+        "invalid_token"
+    );
+    let basic = app
+        .send(
+            TestRequest::get()
+                .uri("/api/v1/me")
+                .insert_header(("authorization", "Basic YWRtaW46YWRtaW4=")),
+        )
+        .await;
+    assert_eq!(basic.status, StatusCode::UNAUTHORIZED);
+}
+
+#[actix_web::test]
+async fn changing_the_password_ends_older_tokens() {
+    let app = TestApp::with_demo();
+    let a = app.account("vendor.crv").clone();
+    let weak = app
+        .post(
+            "/api/v1/auth/password",
+            Some(&a.token),
+            json!({"current_password": a.password, "new_password": "short"}),
+        )
+        .await;
+    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(weak.code(), "weak_password");
+    let wrong = app
+        .post(
+            "/api/v1/auth/password",
+            Some(&a.token),
+            json!({"current_password": "guess-guess-1", "new_password": "A-much-better-one-9"}),
+        )
+        .await;
+    assert_eq!(wrong.code(), "wrong_password");
+
+    let ok = app
+        .post(
+            "/api/v1/auth/password",
+            Some(&a.token),
+            json!({"current_password": a.password, "new_password": "A-much-better-one-9"}),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{ok:?}");
+    let new_token = ok.body["access_token"].as_str().expect("token").to_string();
+    assert_eq!(
+        app.get("/api/v1/me", Some(&a.token)).await.code(),
+        "invalid_token"
+    );
+    assert_eq!(
+        app.get("/api/v1/me", Some(&new_token)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.login("vendor.crv", &a.password).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.login("vendor.crv", "A-much-better-one-9").await.status,
+        StatusCode::OK
+    );
+}
+
+#[actix_web::test]
+async fn a_disabled_users_token_stops_at_its_next_request() {
+    let app = TestApp::with_demo();
+    let admin = app.token("demo.admin");
+    let v = app.account("vendor.xiguan").clone();
+    assert_eq!(
+        app.get("/api/v1/me", Some(&v.token)).await.status,
+        StatusCode::OK
+    );
+
+    let r = app
+        .post(
+            &format!("/api/v1/users/{}/disable", v.user_id),
+            Some(&admin),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(r.body["disabled"], true);
+    let after = app.get("/api/v1/me", Some(&v.token)).await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(after.code(), "account_disabled");
+    let login = app.login(&v.username, &v.password).await;
+    assert_eq!(login.code(), "account_disabled");
+
+    // Only the admin may disable; nobody may disable themself.
+    let sr = app.account("sr.city").clone();
+    let refused = app
+        .post(
+            &format!("/api/v1/users/{}/disable", sr.user_id),
+            Some(&sr.token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let me = app.account("demo.admin").user_id.clone();
+    let own = app
+        .post(
+            &format!("/api/v1/users/{me}/disable"),
+            Some(&admin),
+            json!({}),
+        )
+        .await;
+    assert_eq!(own.code(), "cannot_disable_self");
+
+    let back = app
+        .post(
+            &format!("/api/v1/users/{}/enable", v.user_id),
+            Some(&admin),
+            json!({}),
+        )
+        .await;
+    assert_eq!(back.body["disabled"], false);
+    assert_eq!(
+        app.get("/api/v1/me", Some(&v.token)).await.status,
+        StatusCode::OK
+    );
+}
+
+#[actix_web::test]
+async fn an_admin_reset_gives_a_one_time_password_that_must_be_changed() {
+    let app = TestApp::with_demo();
+    let admin = app.token("demo.admin");
+    let v = app.account("vendor.lanzhou").clone();
+    let r = app
+        .post(
+            &format!("/api/v1/users/{}/password-reset", v.user_id),
+            Some(&admin),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    let otp = r.body["one_time_password"]
+        .as_str()
+        .expect("otp")
+        .to_string();
+    assert_eq!(r.body["user"]["must_change_password"], true);
+    assert!(r.body["user"].get("password_hash").is_none());
+    // The old token is gone; the old password too.
+    assert_eq!(
+        app.get("/api/v1/me", Some(&v.token)).await.code(),
+        "invalid_token"
+    );
+    assert_eq!(
+        app.login(&v.username, &v.password).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    let login = app.login(&v.username, &otp).await;
+    assert_eq!(login.body["must_change_password"], true);
+    let pending = login.body["access_token"]
+        .as_str()
+        .expect("token")
+        .to_string();
+    let blocked = app
+        .get(
+            "/api/v1/organisations/00000000-0000-0000-0000-000000000000",
+            Some(&pending),
+        )
+        .await;
+    assert_eq!(blocked.status, StatusCode::FORBIDDEN);
+    assert_eq!(blocked.code(), "password_change_required");
+    assert_eq!(
+        app.get("/api/v1/me", Some(&pending)).await.status,
+        StatusCode::OK
+    );
+    let changed = app
+        .post(
+            "/api/v1/auth/password",
+            Some(&pending),
+            json!({"current_password": otp, "new_password": "Mine-at-last-2026"}),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK);
+    let fresh = changed.body["access_token"]
+        .as_str()
+        .expect("token")
+        .to_string();
+    let own_org = app
+        .get(&format!("/api/v1/organisations/{}", v.org_id), Some(&fresh))
+        .await;
+    assert_eq!(own_org.status, StatusCode::OK, "{own_org:?}");
+}
+
+#[actix_web::test]
+async fn admin_creates_accounts_whose_role_fits_the_organisation() {
+    let app = TestApp::with_demo();
+    let admin = app.token("demo.admin");
+    let shop = app.account("vendor.crv").org_id.clone();
+    let r = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            json!({"username": "crv.cashier", "role": "vendor", "org_id": shop}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{r:?}");
+    assert_eq!(r.body["user"]["must_change_password"], true);
+    assert_eq!(r.body["one_time_password"].as_str().map(str::len), Some(20));
+
+    let mismatch = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            json!({"username": "crv.boss", "role": "slaughter_regulator", "org_id": shop}),
+        )
+        .await;
+    assert_eq!(mismatch.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(mismatch.code(), "role_org_mismatch");
+    let taken = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            json!({"username": "CRV.Cashier", "role": "vendor", "org_id": shop}),
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::CONFLICT);
+    assert_eq!(taken.code(), "username_taken");
+    let bad_name = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            json!({"username": "a b", "role": "vendor", "org_id": shop}),
+        )
+        .await;
+    assert_eq!(bad_name.code(), "invalid_username");
+    let unknown = app
+        .post(
+            "/api/v1/users",
+            Some(&admin),
+            json!({"username": "ghost", "role": "vendor", "org_id": uuid::Uuid::new_v4()}),
+        )
+        .await;
+    assert_eq!(unknown.code(), "unknown_organisation");
+
+    let list = app
+        .get(&format!("/api/v1/users?org_id={shop}"), Some(&admin))
+        .await;
+    assert_eq!(list.body["total"], 2);
+    assert!(
+        list.body.to_string().find("argon2").is_none(),
+        "hashes never leave"
+    );
+}
+
+#[actix_web::test]
+async fn failed_logins_are_throttled_per_account() {
+    let app = TestApp::with_demo();
+    let a = app.account("inspector.city").clone();
+    for _ in 0..5 {
+        let r = app.login(&a.username, "wrong-password-1").await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    // The sixth attempt is refused even with the right password.
+    let r = app.login(&a.username, &a.password).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{r:?}");
+    assert_eq!(r.code(), "too_many_login_attempts");
+    let retry: u64 = r
+        .headers
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After");
+    assert!((1..=900).contains(&retry), "{retry}");
+    // Another account is not affected.
+    let other = app.account("mr.city").clone();
+    assert_eq!(
+        app.login(&other.username, &other.password).await.status,
+        StatusCode::OK
+    );
+}
+
+fn login_from(peer: &str, forwarded: Option<&str>, username: &str, password: &str) -> TestRequest {
+    let mut req = request(
+        Method::POST,
+        "/api/v1/auth/login",
+        None,
+        Some(json!({"username": username, "password": password})),
+    )
+    .peer_addr(peer.parse().expect("addr"));
+    if let Some(f) = forwarded {
+        req = req.insert_header(("x-forwarded-for", f));
+    }
+    req
+}
+
+#[actix_web::test]
+async fn failed_logins_are_throttled_per_client_behind_a_trusted_proxy_only() {
+    let mut app = TestApp::with_settings(AuthSettings {
+        login_max_failures_per_client: 3,
+        trusted_proxies: vec!["10.0.0.1".parse().expect("ip")],
+        ..AuthSettings::default()
+    });
+    app.load_demo();
+    let a = app.account("mr.haizhu").clone();
+    // Three failures from one client behind the proxy, each on a different account.
+    for user in ["u1x", "u2x", "u3x"] {
+        let r = app
+            .send(login_from(
+                "10.0.0.1:4000",
+                Some("203.0.113.5"),
+                user,
+                "wrong-password",
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let blocked = app
+        .send(login_from(
+            "10.0.0.1:4000",
+            Some("203.0.113.5"),
+            &a.username,
+            &a.password,
+        ))
+        .await;
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS, "{blocked:?}");
+    assert!(blocked.headers.contains_key("retry-after"));
+    // Another client behind the same proxy is not blocked.
+    let other = app
+        .send(login_from(
+            "10.0.0.1:4000",
+            Some("203.0.113.6"),
+            &a.username,
+            &a.password,
+        ))
+        .await;
+    assert_eq!(other.status, StatusCode::OK, "{other:?}");
+
+    // From an untrusted peer the header is ignored: the peer is the client.
+    for user in ["v1x", "v2x", "v3x"] {
+        app.send(login_from(
+            "198.51.100.9:4000",
+            Some("203.0.113.77"),
+            user,
+            "wrong-password",
+        ))
+        .await;
+    }
+    let spoofed = app
+        .send(login_from(
+            "198.51.100.9:4000",
+            Some("203.0.113.78"),
+            &a.username,
+            &a.password,
+        ))
+        .await;
+    assert_eq!(spoofed.status, StatusCode::TOO_MANY_REQUESTS, "{spoofed:?}");
+}

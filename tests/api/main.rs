@@ -1,0 +1,14 @@
+//! API tests. They run on SQLite by default, and on PostgreSQL when `NIUYANG_TEST_POSTGRES_URL` is set;
+//! every test has a database of its own, so they run in parallel.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+mod audit;
+mod auth;
+mod cli;
+mod errors;
+mod registry;
+mod scope;
+mod storage;
