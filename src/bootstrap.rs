@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 
 use crate::db::Db;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::organisations::model::OrgKind;
 use crate::policy::Role;
 use crate::schema::users;
@@ -13,6 +13,14 @@ use crate::users::queries::{self, NewUser};
 /// once on standard output (never into the log stream) that must be changed at first login. Returns
 /// whether an account was created.
 pub fn ensure_admin(db: &Db, configured: Option<&str>) -> AppResult<bool> {
+    if let Some(p) = configured {
+        crate::auth::password::check_new(p).map_err(|e| {
+            AppError::Internal(format!(
+                "NIUYANG_ADMIN_PASSWORD does not meet the password rule: {}",
+                e.problem().detail_en
+            ))
+        })?;
+    }
     let generated = configured.is_none();
     let password = match configured {
         Some(p) => p.to_string(),

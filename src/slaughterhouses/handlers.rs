@@ -300,11 +300,15 @@ pub async fn list(
         .db
         .read(move |conn| {
             let (items, total) = queries::list(conn, &scope, &filter, page)?;
-            let mut views = Vec::with_capacity(items.len());
-            for sh in items {
-                let agreements = queries::agreements(conn, &sh.0.id)?;
-                views.push(view(sh, agreements));
-            }
+            let ids: Vec<String> = items.iter().map(|(org, _)| org.id.clone()).collect();
+            let mut agreements = queries::agreements_of_many(conn, &ids)?;
+            let views = items
+                .into_iter()
+                .map(|sh| {
+                    let of_this = agreements.remove(&sh.0.id).unwrap_or_default();
+                    view(sh, of_this)
+                })
+                .collect();
             Ok(Page::new(views, total, page))
         })
         .await?;

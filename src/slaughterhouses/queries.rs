@@ -404,6 +404,26 @@ pub fn agreements(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<QualityA
         .load(conn)
 }
 
+/// The agreements of several slaughterhouses in one query, newest first, by slaughterhouse.
+pub fn agreements_of_many(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> QueryResult<std::collections::HashMap<String, Vec<QualityAgreement>>> {
+    let rows: Vec<QualityAgreement> = quality_agreements::table
+        .filter(quality_agreements::slaughterhouse_id.eq_any(ids))
+        .order(quality_agreements::signed_on.desc())
+        .select(QualityAgreement::as_select())
+        .load(conn)?;
+    let mut by_house: std::collections::HashMap<String, Vec<QualityAgreement>> = Default::default();
+    for a in rows {
+        by_house
+            .entry(a.slaughterhouse_id.clone())
+            .or_default()
+            .push(a);
+    }
+    Ok(by_house)
+}
+
 /// What a new fee item needs.
 pub struct NewFeeItem {
     /// Item name.

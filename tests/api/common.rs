@@ -130,10 +130,18 @@ pub struct Account {
     pub token: String,
 }
 
+/// The application as one boxed service, built once per test.
+type AppService = actix_service::boxed::BoxService<
+    actix_http::Request,
+    actix_web::dev::ServiceResponse,
+    actix_web::Error,
+>;
+
 pub struct TestApp {
     pub db: TestDb,
     pub state: web::Data<AppState>,
     pub accounts: HashMap<String, Account>,
+    service: std::cell::OnceCell<AppService>,
 }
 
 pub const SECRET: &[u8] = b"test-secret-test-secret-test-secret!";
@@ -156,6 +164,7 @@ impl TestApp {
             db,
             state,
             accounts: HashMap::new(),
+            service: std::cell::OnceCell::new(),
         }
     }
 
@@ -225,8 +234,14 @@ impl TestApp {
 
     /// Send a request and read the whole response.
     pub async fn send(&self, req: test::TestRequest) -> Resp {
-        let app = test::init_service(build_app(self.state.clone())).await;
-        let res = test::call_service(&app, req.to_request()).await;
+        if self.service.get().is_none() {
+            use actix_service::ServiceExt;
+            let app = test::init_service(build_app(self.state.clone())).await;
+            let boxed = actix_service::boxed::service(app.map(|res| res.map_into_boxed_body()));
+            let _ = self.service.set(boxed);
+        }
+        let service = self.service.get().expect("service");
+        let res = test::call_service(service, req.to_request()).await;
         read(res).await
     }
 

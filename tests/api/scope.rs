@@ -34,6 +34,10 @@ struct Ctx {
     /// A user the admin may disable and reset.
     throwaway_user: String,
     vet_user: String,
+    /// An assignment of vet.li to 良口, for the admin to end.
+    assignment: String,
+    /// A fee item of 穗北, for the regulators to end.
+    fee_item: String,
     n: AtomicU32,
 }
 
@@ -79,6 +83,23 @@ async fn role_by_endpoint_matrix() {
             json!({"username": "throwaway", "role": "vendor", "org_id": shop}),
         )
         .await;
+    let vet_li = app.account("vet.li").user_id.clone();
+    let other_house = app.org_id("广州市从化良口牛羊定点屠宰场");
+    let assignment = app
+        .post(
+            &format!("/api/v1/users/{vet_li}/vet-assignments"),
+            Some(&admin),
+            json!({"slaughterhouse_id": other_house}),
+        )
+        .await;
+    let own_house = app.org_id("广州市穗北牛羊定点屠宰场");
+    let fee_item = app
+        .post(
+            &format!("/api/v1/slaughterhouses/{own_house}/fee-items"),
+            Some(&app.token("sr.city")),
+            json!({"item": "矩阵终止项", "unit": "per_head", "cap_fen": 100, "effective_from": "2026-01-01"}),
+        )
+        .await;
     let ctx = Ctx {
         own_house: app.org_id("广州市穗北牛羊定点屠宰场"),
         other_house: app.org_id("广州市从化良口牛羊定点屠宰场"),
@@ -88,6 +109,11 @@ async fn role_by_endpoint_matrix() {
             .expect("id")
             .to_string(),
         vet_user: app.account("vet.chen").user_id.clone(),
+        assignment: assignment.body["id"]
+            .as_str()
+            .expect("assignment")
+            .to_string(),
+        fee_item: fee_item.body["id"].as_str().expect("fee item").to_string(),
         n: AtomicU32::new(0),
     };
 
@@ -267,6 +293,41 @@ async fn role_by_endpoint_matrix() {
             "disable a user",
             row(|c, _| post(format!("/api/v1/users/{}/disable", c.throwaway_user), json!({}))),
             "admin=200 sr=403 srb=403 mr=403 vet=403 sh=403 vendor=403 insp=403 insph=403 hotline=403 anon=401",
+        ),
+        (
+            "enable a user",
+            row(|c, _| post(format!("/api/v1/users/{}/enable", c.throwaway_user), json!({}))),
+            "admin=200 sr=403 srb=403 mr=403 vet=403 sh=403 vendor=403 insp=403 insph=403 hotline=403 anon=401",
+        ),
+        (
+            "end a vet assignment",
+            row(|c, _| post(format!("/api/v1/vet-assignments/{}/end", c.assignment), json!({}))),
+            "sr=403 srb=403 mr=403 vet=403 sh=403 vendor=403 insp=403 insph=403 hotline=403 anon=401 admin=200",
+        ),
+        (
+            "end a fee item of own house",
+            row(|c, _| {
+                post(
+                    format!("/api/v1/slaughterhouses/{}/fee-items/{}/end", c.own_house, c.fee_item),
+                    json!({"effective_until": "2026-12-31"}),
+                )
+            }),
+            "admin=403 sr=200 srb=200 mr=403 vet=403 sh=403 vendor=403 insp=403 insph=403 hotline=403 anon=401",
+        ),
+        (
+            "end a fee item through another house's path",
+            row(|c, _| {
+                post(
+                    format!("/api/v1/slaughterhouses/{}/fee-items/{}/end", c.other_house, c.fee_item),
+                    json!({"effective_until": "2026-12-31"}),
+                )
+            }),
+            "admin=403 sr=404 srb=404 mr=403 vet=403 sh=403 vendor=403 insp=403 insph=403 hotline=403 anon=401",
+        ),
+        (
+            "agreements of own house",
+            row(|c, _| get(format!("/api/v1/slaughterhouses/{}/agreements", c.own_house))),
+            "admin=403 sr=200 srb=200 mr=403 vet=200 sh=200 vendor=403 insp=200 insph=404 hotline=403 anon=401",
         ),
         (
             "verify the audit trail",
