@@ -139,6 +139,7 @@ pub fn prepare(
 
 /// Run the HTTP service until it is stopped.
 pub async fn serve(state: web::Data<AppState>, serve: &ServeSettings) -> anyhow::Result<()> {
+    crate::audit::spawn_sealer(state.db.clone())?;
     let mut server = HttpServer::new(move || build_app(state.clone()));
     if let Some(w) = serve.workers {
         server = server.workers(w.max(1));

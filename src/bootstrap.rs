@@ -55,6 +55,7 @@ pub fn ensure_admin(db: &Db, configured: Option<&str>) -> AppResult<bool> {
         Ok(true)
     })?;
     if created {
+        crate::audit::seal_all(db)?;
         tracing::info!("created the admin account");
         if generated {
             println!("首次启动：已创建管理员账户 admin，一次性密码 / first start: created account admin, one-time password: {password}");

@@ -131,6 +131,7 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo { json } => {
             let db = open_db(&cli.db)?;
             let out = crate::demo::load(&db)?;
+            crate::audit::seal_all(&db)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&out)?);
             } else {

@@ -125,6 +125,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_pending (id) {
+        id -> Text,
+        at -> Timestamp,
+        actor_id -> Nullable<Text>,
+        action -> Text,
+        entity -> Text,
+        entity_id -> Text,
+        content_hash -> Text,
+    }
+}
+
+diesel::table! {
     audit_head (id) {
         id -> Integer,
         seq -> BigInt,
@@ -159,6 +171,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     credit_events,
     vet_assignments,
     audit_log,
+    audit_pending,
     audit_head,
     audit_checkpoints,
 );

@@ -132,6 +132,7 @@ const PAGE: i64 = 5_000;
 /// Verify the whole trail on one snapshot, and when it is sound keep a checkpoint of its tip (in a short
 /// write of its own), so that entries cut off later are detected.
 pub fn verify_and_checkpoint(db: &crate::db::Db) -> AppResult<VerifyReport> {
+    super::seal_all(db)?;
     let (report, tip_hash) = db.snapshot_now(verify)?;
     if report.ok {
         db.write_now(|conn| {
@@ -162,7 +163,7 @@ pub fn verify(conn: &mut DbConnection) -> AppResult<(VerifyReport, String)> {
     let mut last_hash = genesis.clone();
     let mut expected_seq = 1_i64;
     // Latest content hash and entry per (entity, id).
-    let mut latest: HashMap<(String, String), (i64, String)> = HashMap::new();
+    let mut latest: HashMap<(String, String), (Option<i64>, String)> = HashMap::new();
 
     'walk: loop {
         let page: Vec<AuditEntry> = audit_log::table
@@ -205,10 +206,21 @@ pub fn verify(conn: &mut DbConnection) -> AppResult<(VerifyReport, String)> {
             report.entries_checked += 1;
             expected_seq += 1;
             last_hash = e.hash.clone();
-            latest.insert((e.entity, e.entity_id), (e.seq, e.content_hash));
+            latest.insert((e.entity, e.entity_id), (Some(e.seq), e.content_hash));
         }
     }
     report.head_seq = expected_seq - 1;
+    // Writes committed since the last seal are not chained yet, but they are the latest for their rows.
+    let pending: Vec<super::PendingEntry> = crate::schema::audit_pending::table
+        .order((
+            crate::schema::audit_pending::at.asc(),
+            crate::schema::audit_pending::id.asc(),
+        ))
+        .select(super::PendingEntry::as_select())
+        .load(conn)?;
+    for p in pending {
+        latest.insert((p.entity, p.entity_id), (None, p.content_hash));
+    }
 
     if report.first_broken.is_none() {
         report.first_broken = check_tip(conn, report.head_seq, &last_hash)?;
@@ -279,7 +291,7 @@ fn check_tip(conn: &mut DbConnection, last_seq: i64, last_hash: &str) -> AppResu
 /// Every audited row must match the content hash of its latest entry; every audited id must still exist.
 fn check_rows(
     conn: &mut DbConnection,
-    latest: &HashMap<(String, String), (i64, String)>,
+    latest: &HashMap<(String, String), (Option<i64>, String)>,
     rows_checked: &mut i64,
 ) -> AppResult<Option<Broken>> {
     let mut seen = 0_usize;
@@ -313,11 +325,11 @@ fn check_rows(
                             entity: Some(entity.to_string()),
                             entity_id: Some(id.clone()),
                             ..broken(
-                                Some(*seq),
+                                *seq,
                                 "row_altered",
-                                format!("{entity} {id} 的内容与第 {seq} 条审计记录不符（被绕过服务修改）"),
+                                format!("{entity} {id} 的内容与其最后一条审计记录不符（被绕过服务修改）"),
                                 format!(
-                                    "{entity} {id} no longer matches audit entry {seq} (edited behind the service's back)"
+                                    "{entity} {id} no longer matches its latest audit entry (edited behind the service's back)"
                                 ),
                             )
                         });
@@ -340,10 +352,10 @@ fn check_rows(
                     entity: Some(entity.clone()),
                     entity_id: Some(id.clone()),
                     ..broken(
-                        Some(*seq),
+                        *seq,
                         "row_deleted",
-                        format!("{entity} {id} 已被删除（最后审计记录第 {seq} 条）"),
-                        format!("{entity} {id} was deleted (last audited in entry {seq})"),
+                        format!("{entity} {id} 已被删除"),
+                        format!("{entity} {id} was deleted"),
                     )
                 });
             }

@@ -29,6 +29,7 @@ fn small_app() -> (TestApp, String) {
             Ok(())
         })
         .expect("orgs");
+    niuyang::audit::seal_all(&app.state.db).expect("seal");
     let admin = app
         .state
         .db
@@ -187,4 +188,43 @@ async fn rows_written_or_deleted_behind_the_service_are_named() {
     let r = verify(&app, &token).await;
     assert_eq!(r["first_broken"]["reason"], "row_deleted", "{r}");
     assert_eq!(r["first_broken"]["entity_id"], victim.as_str());
+}
+
+#[actix_web::test]
+async fn concurrent_sealers_chain_every_pending_entry_once() {
+    let app = TestApp::empty();
+    let db = app.state.db.clone();
+    // 200 writes pending, then four sealers at once.
+    for i in 0..200 {
+        db.write_now(|c| {
+            niuyang::organisations::queries::create(
+                c,
+                None,
+                niuyang::organisations::model::OrgKind::HotlineCentre,
+                &format!("坐席 {i}"),
+                None,
+            )
+        })
+        .expect("write");
+    }
+    let sealers: Vec<_> = (0..4)
+        .map(|_| {
+            let db = db.clone();
+            std::thread::spawn(move || {
+                let mut n = 0;
+                loop {
+                    let sealed = niuyang::audit::seal(&db, 17).expect("seal");
+                    if sealed == 0 {
+                        return n;
+                    }
+                    n += sealed;
+                }
+            })
+        })
+        .collect();
+    let sealed: usize = sealers.into_iter().map(|h| h.join().expect("join")).sum();
+    assert_eq!(sealed, 200);
+    let report = niuyang::audit::verify::verify_and_checkpoint(&db).expect("verify");
+    assert!(report.ok, "{report:?}");
+    assert_eq!(report.head_seq, 200);
 }

@@ -1,6 +1,7 @@
 DROP TABLE audit_checkpoints;
 DROP TABLE audit_head;
 DROP TABLE audit_log;
+DROP TABLE audit_pending;
 DROP TABLE vet_assignments;
 DROP TABLE credit_events;
 DROP TABLE fee_items;

@@ -110,8 +110,20 @@ CREATE TABLE vet_assignments (
 CREATE INDEX vet_assignments_by_vet ON vet_assignments (vet_id, slaughterhouse_id);
 CREATE INDEX vet_assignments_by_house ON vet_assignments (slaughterhouse_id);
 
--- Append-only, hash-chained record of every write. audit_head is the chain's tip, one row, locked by every
--- writer so entries are numbered without gaps; audit_checkpoints keeps the tip each verification saw.
+-- Every write adds a row to audit_pending in its own transaction (no lock shared between writers); the
+-- sealer moves pending rows, in batches, into audit_log, the append-only hash chain. audit_head is the
+-- chain's tip, one row, locked by the sealer; audit_checkpoints keeps the tip each verification saw.
+CREATE TABLE audit_pending (
+    id TEXT PRIMARY KEY,
+    at TIMESTAMP NOT NULL,
+    actor_id TEXT,
+    action TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    content_hash TEXT NOT NULL
+);
+CREATE INDEX audit_pending_by_time ON audit_pending (at, id);
+
 CREATE TABLE audit_log (
     seq BIGINT PRIMARY KEY,
     at TIMESTAMP NOT NULL,
