@@ -12,7 +12,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::Auth;
-use crate::config::{DatabaseSettings, ServeSettings};
+use crate::config::{DatabaseSettings, RuleSettings, ServeSettings};
 use crate::db::Db;
 use crate::error::{extract, AppError};
 
@@ -22,6 +22,8 @@ pub struct AppState {
     pub db: Db,
     /// Authentication.
     pub auth: Arc<Auth>,
+    /// Rule parameters and public addresses.
+    pub rules: Arc<RuleSettings>,
 }
 
 #[derive(OpenApi)]
@@ -40,6 +42,8 @@ pub struct AppState {
         (name = "users", description = "用户 Accounts"),
         (name = "slaughterhouses", description = "定点屠宰厂名录 Slaughterhouse registry"),
         (name = "credit", description = "信用档案 Credit files"),
+        (name = "slaughter chain", description = "屠宰环节 Intake, batches, certificates, lots, disposal, fees"),
+        (name = "violations", description = "违法违规 Violations"),
         (name = "audit", description = "审计 Audit trail"),
         (name = "public", description = "公众查询 Public reads"),
         (name = "health", description = "健康检查 Health"),
@@ -124,6 +128,7 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
 pub fn prepare(
     db_settings: &DatabaseSettings,
     serve: &ServeSettings,
+    rules: &RuleSettings,
 ) -> anyhow::Result<web::Data<AppState>> {
     let db = crate::cli::open_db(db_settings)?;
     let secret = crate::auth::token::load_or_create_secret(
@@ -134,6 +139,7 @@ pub fn prepare(
     Ok(web::Data::new(AppState {
         db,
         auth: Auth::new(serve.auth.clone(), &secret),
+        rules: Arc::new(rules.clone()),
     }))
 }
 

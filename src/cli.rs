@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::{DatabaseSettings, ServeSettings};
+use crate::config::{DatabaseSettings, RuleSettings, ServeSettings};
 use crate::db::Db;
 use crate::policy::Role;
 
@@ -17,6 +17,8 @@ pub struct Cli {
     db: DatabaseSettings,
     #[command(flatten)]
     serve: ServeSettings,
+    #[command(flatten)]
+    rules: RuleSettings,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -92,7 +94,7 @@ pub fn run() -> ExitCode {
 fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
-            let state = crate::app::prepare(&cli.db, &cli.serve)?;
+            let state = crate::app::prepare(&cli.db, &cli.serve, &cli.rules)?;
             actix_web::rt::System::new().block_on(crate::app::serve(state, &cli.serve))?;
         }
         Command::Migrate => {
@@ -130,7 +132,7 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Demo { json } => {
             let db = open_db(&cli.db)?;
-            let out = crate::demo::load(&db)?;
+            let out = crate::demo::load(&db, &cli.rules)?;
             crate::audit::seal_all(&db)?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&out)?);

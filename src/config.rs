@@ -135,3 +135,92 @@ impl Default for AuthSettings {
         }
     }
 }
+
+/// Parameters of the rule (notice art. 十一: they are configuration, not constants) and of the public
+/// addresses printed on labels.
+#[derive(Debug, Clone, Args)]
+pub struct RuleSettings {
+    /// Days an 动物A (inter-provincial) certificate is valid, the day of issue counting as the first.
+    #[arg(
+        long,
+        global = true,
+        env = "NIUYANG_ANIMAL_A_VALID_DAYS",
+        default_value_t = 5
+    )]
+    pub animal_a_valid_days: u32,
+
+    /// Days an 动物B (in-province) certificate is valid (1: the day of issue only).
+    #[arg(
+        long,
+        global = true,
+        env = "NIUYANG_ANIMAL_B_VALID_DAYS",
+        default_value_t = 1
+    )]
+    pub animal_b_valid_days: u32,
+
+    /// Days an 产品A product certificate is valid, the day of issue counting as the first.
+    #[arg(
+        long,
+        global = true,
+        env = "NIUYANG_PRODUCT_A_VALID_DAYS",
+        default_value_t = 7
+    )]
+    pub product_a_valid_days: u32,
+
+    /// Days an 产品B product certificate is valid (1: the day of issue only).
+    #[arg(
+        long,
+        global = true,
+        env = "NIUYANG_PRODUCT_B_VALID_DAYS",
+        default_value_t = 1
+    )]
+    pub product_b_valid_days: u32,
+
+    /// Shelf life of chilled meat in days after the slaughter date (sets a lot's use-by date).
+    #[arg(
+        long,
+        global = true,
+        env = "NIUYANG_SHELF_LIFE_CHILLED_DAYS",
+        default_value_t = 7
+    )]
+    pub shelf_life_chilled_days: u32,
+
+    /// Shelf life of frozen meat in days after the slaughter date.
+    #[arg(
+        long,
+        global = true,
+        env = "NIUYANG_SHELF_LIFE_FROZEN_DAYS",
+        default_value_t = 180
+    )]
+    pub shelf_life_frozen_days: u32,
+
+    /// The public address of the service, as printed in QR labels: labels encode `{this}/t/{code}`.
+    #[arg(
+        long,
+        global = true,
+        env = "NIUYANG_PUBLIC_BASE_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub public_base_url: String,
+}
+
+impl Default for RuleSettings {
+    fn default() -> Self {
+        RuleSettings {
+            animal_a_valid_days: 5,
+            animal_b_valid_days: 1,
+            product_a_valid_days: 7,
+            product_b_valid_days: 1,
+            shelf_life_chilled_days: 7,
+            shelf_life_frozen_days: 180,
+            public_base_url: "http://127.0.0.1:8080".to_string(),
+        }
+    }
+}
+
+impl RuleSettings {
+    /// The public verification address of a trace code.
+    pub fn verification_url(&self, code: &str) -> String {
+        format!("{}/t/{code}", self.public_base_url.trim_end_matches('/'))
+    }
+}

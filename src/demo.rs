@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
+use crate::certificates::model::{AnimalCertificate, AnimalCertificateType};
 use crate::credit::model::CreditEventKind;
 use crate::credit::queries::NewEvent;
 use crate::db::{Db, DbConnection};
@@ -15,7 +16,7 @@ use crate::error::{AppError, AppResult};
 use crate::organisations::model::{District, OrgKind, Organisation};
 use crate::policy::Role;
 use crate::slaughterhouses::domain::StatusAction;
-use crate::slaughterhouses::model::{FeeUnit, LicensedSpecies};
+use crate::slaughterhouses::model::{FeeUnit, LicensedSpecies, Species};
 use crate::slaughterhouses::queries::{self as registry, NewFeeItem, NewSlaughterhouse};
 use crate::slaughterhouses::uscc;
 use crate::users::queries::{self as users, NewUser};
@@ -48,6 +49,15 @@ pub struct DemoOrganisation {
     pub district: Option<District>,
 }
 
+/// One lot the demo made.
+#[derive(Debug, Serialize)]
+pub struct DemoLot {
+    /// Id.
+    pub id: String,
+    /// Trace code.
+    pub trace_code: String,
+}
+
 /// What the demo made.
 #[derive(Debug, Serialize)]
 pub struct DemoOutput {
@@ -55,6 +65,8 @@ pub struct DemoOutput {
     pub accounts: Vec<DemoAccount>,
     /// Organisations.
     pub organisations: Vec<DemoOrganisation>,
+    /// Lots with their trace codes.
+    pub lots: Vec<DemoLot>,
 }
 
 impl DemoOutput {
@@ -83,6 +95,7 @@ pub fn demo_uscc(division: &str, serial: &str) -> String {
 }
 
 struct Loader<'a> {
+    rules: &'a crate::config::RuleSettings,
     conn: &'a mut DbConnection,
     out: DemoOutput,
 }
@@ -133,7 +146,7 @@ impl Loader<'_> {
 }
 
 /// Load the dataset (one transaction) and return what was made.
-pub fn load(db: &Db) -> AppResult<DemoOutput> {
+pub fn load(db: &Db, rules: &crate::config::RuleSettings) -> AppResult<DemoOutput> {
     db.write_now(|conn| {
         if users::find_by_username(conn, "sr.city")?.is_some() {
             return Err(AppError::conflict(
@@ -143,10 +156,12 @@ pub fn load(db: &Db) -> AppResult<DemoOutput> {
             ));
         }
         let mut l = Loader {
+            rules,
             conn,
             out: DemoOutput {
                 accounts: Vec::new(),
                 organisations: Vec::new(),
+                lots: Vec::new(),
             },
         };
         fill(&mut l)?;
@@ -254,6 +269,7 @@ fn fill(l: &mut Loader<'_>) -> AppResult<()> {
         },
     ];
     let mut house_ids = Vec::new();
+    let mut staff = Vec::new();
     for h in &houses {
         let (org, rec) = registry::designate(
             l.conn,
@@ -275,7 +291,7 @@ fn fill(l: &mut Loader<'_>) -> AppResult<()> {
             },
         )?;
         l.remember(&org);
-        l.account(h.user, Role::Slaughterhouse, &org)?;
+        staff.push(l.account(h.user, Role::Slaughterhouse, &org)?);
         registry::add_agreement(
             l.conn,
             Some(&sr),
@@ -337,6 +353,42 @@ fn fill(l: &mut Loader<'_>) -> AppResult<()> {
         },
     )?;
 
+    // A day's work at two slaughterhouses (story 1 of domain.md, and a halal sheep batch).
+    chain(
+        l,
+        &Chain {
+            house: &house_ids[0],
+            staff: &staff[0],
+            vet: &vet,
+            prefix: "SB",
+            species: Species::Cattle,
+            cert_type: AnimalCertificateType::AnimalB,
+            origin: "广东省清远市清新区",
+            county: "441803",
+            heads: 20,
+            failed: 1,
+            halal: false,
+            carcass_g: 260_000,
+        },
+    )?;
+    chain(
+        l,
+        &Chain {
+            house: &house_ids[1],
+            staff: &staff[1],
+            vet: &vet,
+            prefix: "YN",
+            species: Species::Sheep,
+            cert_type: AnimalCertificateType::AnimalA,
+            origin: "内蒙古自治区锡林郭勒盟",
+            county: "152502",
+            heads: 30,
+            failed: 0,
+            halal: true,
+            carcass_g: 18_000,
+        },
+    )?;
+
     // Buyer businesses (their registry details come with the circulation module).
     let buyers = [
         (
@@ -354,6 +406,228 @@ fn fill(l: &mut Loader<'_>) -> AppResult<()> {
     for (name, district, user) in buyers {
         let org = l.org(Buyer, name, Some(district))?;
         l.account(user, Role::Vendor, &org)?;
+    }
+    Ok(())
+}
+
+/// One day's slaughter at a slaughterhouse.
+struct Chain<'a> {
+    house: &'a str,
+    staff: &'a str,
+    vet: &'a str,
+    prefix: &'a str,
+    species: Species,
+    cert_type: AnimalCertificateType,
+    origin: &'a str,
+    county: &'a str,
+    heads: i32,
+    failed: i32,
+    halal: bool,
+    carcass_g: i64,
+}
+
+/// Certificate, intake and the vet's check, batch, quarantine with the product certificate, disposal of the
+/// failed heads, inspection, lots, and the fees charged (one of them not on the schedule).
+fn chain(l: &mut Loader<'_>, c: &Chain<'_>) -> AppResult<()> {
+    use crate::batches::model::{ProductCertificateType, QuantityUnit};
+    use crate::batches::queries as batches;
+    use crate::disposals::model::{Disposal, DisposalMethod, DisposalReason, DisposalTarget};
+    use crate::lots::model::{ProductKind, Storage};
+    use crate::lots::queries::NewLot;
+
+    let now = crate::time::now();
+    let today = crate::time::china_date(now);
+    let issued_at = now - chrono::Duration::hours(3);
+    let digit = if c.species == Species::Cattle {
+        '2'
+    } else {
+        '3'
+    };
+    let tags: Vec<String> = (1..=c.heads)
+        .map(|i| format!("{digit}{}{:08}", c.county, 31_000 + i))
+        .collect();
+    let stamp = today.format("%Y%m%d");
+    let cert = crate::certificates::queries::create(
+        l.conn,
+        Some(c.staff),
+        AnimalCertificate {
+            id: uuid::Uuid::new_v4().to_string(),
+            number: format!("44{}{}{:04}", c.county, stamp, 17),
+            cert_type: c.cert_type,
+            species: c.species,
+            head_count: c.heads,
+            owner_name: "陈某某".to_string(),
+            origin_place: c.origin.to_string(),
+            destination_id: c.house.to_string(),
+            carrier: "粤运畜禽运输有限公司".to_string(),
+            vehicle_plate: "粤R·3C417".to_string(),
+            issued_at,
+            valid_until: crate::certificates::domain::valid_until(
+                c.cert_type,
+                crate::time::china_date(issued_at),
+                l.rules,
+            ),
+            recorded_by: Some(c.staff.to_string()),
+            recorded_at: now,
+        },
+        tags.clone(),
+    )?;
+    let intake = crate::intake::queries::create(
+        l.conn,
+        Some(c.staff),
+        c.house,
+        &cert.certificate.number,
+        &crate::intake::domain::Arrival {
+            species: c.species,
+            alive: c.heads,
+            dead: 0,
+            ear_tags: &tags,
+        },
+        "粤R·3C417",
+        now - chrono::Duration::hours(1),
+    )?;
+    crate::intake::queries::add_check(
+        l.conn,
+        c.vet,
+        &intake.intake.id,
+        true,
+        Some("证物相符".into()),
+    )?;
+    let batch = batches::create(
+        l.conn,
+        Some(c.staff),
+        c.house,
+        batches::NewBatch {
+            batch_no: format!("{}-{stamp}-01", c.prefix),
+            species: c.species,
+            halal: c.halal,
+            slaughter_date: today,
+            draws: vec![(intake.intake.id.clone(), c.heads)],
+        },
+    )?;
+    let passed = c.heads - c.failed;
+    let product = if c.species == Species::Cattle {
+        "鲜牛肉"
+    } else {
+        "鲜羊肉"
+    };
+    batches::record_quarantine(
+        l.conn,
+        c.vet,
+        &batch.batch,
+        passed,
+        c.failed,
+        3,
+        0,
+        None,
+        Some(batches::NewProductCertificate {
+            number: format!("4401{stamp}{}{:03}", if c.halal { "2" } else { "1" }, 88),
+            cert_type: ProductCertificateType::ProductB,
+            product: product.to_string(),
+            quantity: c.carcass_g * i64::from(passed) / 1000,
+            unit: QuantityUnit::Kg,
+        }),
+        l.rules,
+    )?;
+    if c.failed > 0 {
+        crate::disposals::queries::create(
+            l.conn,
+            c.staff,
+            Disposal {
+                id: uuid::Uuid::new_v4().to_string(),
+                org_id: c.house.to_string(),
+                target: DisposalTarget::FailedHeads,
+                batch_id: Some(batch.batch.id.clone()),
+                lot_id: None,
+                reason: DisposalReason::QuarantineFail,
+                method: DisposalMethod::Rendering,
+                weight_g: c.carcass_g * i64::from(c.failed),
+                heads: c.failed,
+                handler: "广州市无害化处理中心".to_string(),
+                supervising_vet_id: Some(c.vet.to_string()),
+                outsourced: true,
+                handover_slip: Some(format!("WHH-{stamp}-0031")),
+                disposed_at: now,
+                recorded_by: Some(c.staff.to_string()),
+                recorded_at: now,
+            },
+        )?;
+    }
+    let inspected = c.carcass_g * i64::from(passed);
+    batches::record_inspection(
+        l.conn,
+        c.staff,
+        &batch.batch,
+        format!("GZJY{stamp}{}", c.prefix),
+        inspected,
+        "李检验".to_string(),
+        true,
+        now,
+    )?;
+    let mut new = Vec::new();
+    let pieces = passed.min(6);
+    for i in 0..pieces {
+        let (kind, name, storage) = match (c.species, i % 3) {
+            (Species::Cattle, 0) => (ProductKind::HalfCarcass, "牛二分体", Storage::Chilled),
+            (Species::Cattle, 1) => (ProductKind::Cuts, "牛腩", Storage::Chilled),
+            (Species::Cattle, _) => (ProductKind::Offal, "牛杂", Storage::Frozen),
+            (Species::Sheep, 0) => (ProductKind::Carcass, "羊胴体", Storage::Chilled),
+            (Species::Sheep, 1) => (ProductKind::Cuts, "羊排", Storage::Chilled),
+            (Species::Sheep, _) => (ProductKind::HeadHooves, "羊头蹄", Storage::Frozen),
+        };
+        new.push(NewLot {
+            product_kind: kind,
+            product_name: name.to_string(),
+            weight_g: inspected / i64::from(pieces) / 2,
+            storage,
+            gtin: None,
+        });
+    }
+    for lot in crate::lots::queries::create_lots(l.conn, c.staff, &batch.batch, new, l.rules)? {
+        l.out.lots.push(DemoLot {
+            id: lot.id,
+            trace_code: lot.trace_code,
+        });
+    }
+    let per_head = if c.species == Species::Cattle {
+        12_000
+    } else {
+        2_500
+    };
+    let item = if c.species == Species::Cattle {
+        "牛屠宰费"
+    } else {
+        "羊屠宰费"
+    };
+    batches::charge_fee(
+        l.conn,
+        c.staff,
+        &batch.batch,
+        item.into(),
+        i64::from(c.heads),
+        per_head * i64::from(c.heads),
+        today,
+    )?;
+    batches::charge_fee(
+        l.conn,
+        c.staff,
+        &batch.batch,
+        "检验检测费".into(),
+        1,
+        5_000,
+        today,
+    )?;
+    if c.species == Species::Cattle {
+        // Not on the approved schedule: recorded as charged, and a violation of art. 四.
+        batches::charge_fee(
+            l.conn,
+            c.staff,
+            &batch.batch,
+            "车辆消毒费".into(),
+            1,
+            3_000,
+            today,
+        )?;
     }
     Ok(())
 }

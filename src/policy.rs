@@ -65,6 +65,18 @@ pub enum Action {
     ReadCreditFile,
     /// Add an event to an enterprise's credit file.
     WriteCreditFile,
+    /// Record animal certificates addressed to a slaughterhouse.
+    RecordAnimalCertificate,
+    /// The slaughterhouse's own work: intakes, batches, inspection certificates, lots, labels, disposals,
+    /// fees charged, corrections.
+    RecordSlaughter,
+    /// An official vet's work at the slaughterhouses assigned: intake checks (回收), slaughter quarantine and
+    /// product certificates, supervising disposal.
+    RecordVetWork,
+    /// Read the slaughter chain's records (certificates, intakes, batches, lots, disposals, fees).
+    ReadSlaughterChain,
+    /// Read violations.
+    ReadViolations,
 }
 
 /// The logged-in caller, as every handler sees it. Built from a verified token and the user's current row,
@@ -157,6 +169,10 @@ impl Actor {
             orgs: Some(vec![self.org_id.clone()]),
             ..Scope::default()
         };
+        let assigned = || Scope {
+            orgs: Some(self.assigned_slaughterhouses.clone()),
+            ..Scope::default()
+        };
         let district = |kinds: Option<&'static [OrgKind]>| Scope {
             orgs: None,
             district: self.district,
@@ -170,15 +186,21 @@ impl Actor {
             (Admin | SlaughterRegulator | MarketRegulator, VerifyAudit) => Scope::all(),
             (SlaughterRegulator, ManageSlaughterhouses) => district(Some(SLAUGHTER)),
             (SlaughterRegulator | Inspector, ReadSlaughterhouses) => district(Some(SLAUGHTER)),
-            (OfficialVet, ReadSlaughterhouses) => Scope {
-                orgs: Some(self.assigned_slaughterhouses.clone()),
-                ..Scope::default()
-            },
+            (OfficialVet, ReadSlaughterhouses) => assigned(),
             (Slaughterhouse, ReadSlaughterhouses) => own(),
             (SlaughterRegulator, ReadCreditFile | WriteCreditFile) => district(Some(SLAUGHTER)),
             (MarketRegulator, ReadCreditFile | WriteCreditFile) => district(Some(BUYERS)),
             (Inspector, ReadCreditFile) => district(Some(ENTERPRISES)),
             (Slaughterhouse | Vendor, ReadCreditFile) => own(),
+            (Slaughterhouse, RecordAnimalCertificate | RecordSlaughter) => own(),
+            (OfficialVet, RecordAnimalCertificate | RecordVetWork) => assigned(),
+            (Slaughterhouse, ReadSlaughterChain) => own(),
+            (OfficialVet, ReadSlaughterChain) => assigned(),
+            (SlaughterRegulator | Inspector, ReadSlaughterChain) => district(Some(SLAUGHTER)),
+            (SlaughterRegulator, ReadViolations) => district(Some(SLAUGHTER)),
+            (MarketRegulator, ReadViolations) => district(Some(BUYERS)),
+            (Inspector, ReadViolations) => district(None),
+            (Slaughterhouse | Vendor, ReadViolations) => own(),
             _ => return Err(AppError::forbidden()),
         };
         Ok(scope)

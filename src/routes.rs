@@ -3,7 +3,10 @@
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{audit, auth, credit, organisations, slaughterhouses, users};
+use crate::{
+    audit, auth, batches, certificates, credit, disposals, intake, lots, organisations,
+    slaughterhouses, users, violations,
+};
 
 /// Routes under `/api/v1`.
 pub fn api_v1(cfg: &mut ServiceConfig) {
@@ -40,6 +43,29 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         // Credit files.
         .service(credit::handlers::list)
         .service(credit::handlers::add)
+        // The slaughter chain.
+        .service(certificates::handlers::create)
+        .service(certificates::handlers::list)
+        .service(certificates::handlers::get_one)
+        .service(intake::handlers::create)
+        .service(intake::handlers::list)
+        .service(intake::handlers::get_one)
+        .service(intake::handlers::check)
+        .service(batches::handlers::create)
+        .service(batches::handlers::list)
+        .service(batches::handlers::get_one)
+        .service(batches::handlers::quarantine)
+        .service(batches::handlers::inspection)
+        .service(batches::handlers::charge_fee)
+        .service(lots::handlers::create)
+        .service(lots::handlers::label_sheet)
+        .service(lots::handlers::get_one)
+        .service(lots::handlers::qr_png)
+        .service(lots::handlers::qr_svg)
+        .service(lots::handlers::correct)
+        .service(disposals::handlers::create)
+        // Violations.
+        .service(violations::handlers::list)
         // Audit trail.
         .service(audit::handlers::verify_trail);
 }

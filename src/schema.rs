@@ -153,6 +153,228 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    animal_certificates (id) {
+        id -> Text,
+        number -> Text,
+        cert_type -> Text,
+        species -> Text,
+        head_count -> Integer,
+        owner_name -> Text,
+        origin_place -> Text,
+        destination_id -> Text,
+        carrier -> Text,
+        vehicle_plate -> Text,
+        issued_at -> Timestamp,
+        valid_until -> Date,
+        recorded_by -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    animal_certificate_ear_tags (certificate_id, ear_tag) {
+        certificate_id -> Text,
+        ear_tag -> Text,
+    }
+}
+
+diesel::table! {
+    intakes (id) {
+        id -> Text,
+        slaughterhouse_id -> Text,
+        certificate_id -> Text,
+        species -> Text,
+        heads_alive -> Integer,
+        heads_dead -> Integer,
+        vehicle_plate -> Text,
+        received_at -> Timestamp,
+        recorded_by -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    intake_ear_tags (intake_id, ear_tag) {
+        intake_id -> Text,
+        ear_tag -> Text,
+    }
+}
+
+diesel::table! {
+    intake_checks (id) {
+        id -> Text,
+        intake_id -> Text,
+        vet_id -> Text,
+        accepted -> Bool,
+        note -> Nullable<Text>,
+        checked_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    slaughter_batches (id) {
+        id -> Text,
+        slaughterhouse_id -> Text,
+        batch_no -> Text,
+        species -> Text,
+        halal -> Bool,
+        slaughter_date -> Date,
+        heads -> Integer,
+        recorded_by -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    batch_intakes (batch_id, intake_id) {
+        batch_id -> Text,
+        intake_id -> Text,
+        heads -> Integer,
+    }
+}
+
+diesel::table! {
+    quarantine_results (id) {
+        id -> Text,
+        batch_id -> Text,
+        vet_id -> Text,
+        heads_passed -> Integer,
+        heads_failed -> Integer,
+        samples -> Integer,
+        positives -> Integer,
+        note -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    product_certificates (id) {
+        id -> Text,
+        number -> Text,
+        cert_type -> Text,
+        batch_id -> Text,
+        quarantine_id -> Text,
+        product -> Text,
+        quantity -> BigInt,
+        unit -> Text,
+        vet_id -> Text,
+        issued_at -> Timestamp,
+        valid_until -> Date,
+    }
+}
+
+diesel::table! {
+    inspection_certificates (id) {
+        id -> Text,
+        number -> Text,
+        batch_id -> Text,
+        weight_g -> BigInt,
+        inspector -> Text,
+        passed -> Bool,
+        inspected_at -> Timestamp,
+        recorded_by -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    lots (id) {
+        id -> Text,
+        trace_code -> Text,
+        batch_id -> Text,
+        slaughterhouse_id -> Text,
+        product_kind -> Text,
+        product_name -> Text,
+        weight_g -> BigInt,
+        halal -> Bool,
+        storage -> Text,
+        use_by -> Date,
+        gtin -> Nullable<Text>,
+        product_certificate_id -> Text,
+        inspection_certificate_id -> Text,
+        parent_lot_id -> Nullable<Text>,
+        recorded_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    disposals (id) {
+        id -> Text,
+        org_id -> Text,
+        target -> Text,
+        batch_id -> Nullable<Text>,
+        lot_id -> Nullable<Text>,
+        reason -> Text,
+        method -> Text,
+        weight_g -> BigInt,
+        heads -> Integer,
+        handler -> Text,
+        supervising_vet_id -> Nullable<Text>,
+        outsourced -> Bool,
+        handover_slip -> Nullable<Text>,
+        disposed_at -> Timestamp,
+        recorded_by -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    corrections (id) {
+        id -> Text,
+        entity -> Text,
+        entity_id -> Text,
+        field -> Text,
+        value -> Text,
+        reason -> Text,
+        recorded_by -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    fee_charges (id) {
+        id -> Text,
+        batch_id -> Text,
+        slaughterhouse_id -> Text,
+        item -> Text,
+        fee_item_id -> Nullable<Text>,
+        quantity -> BigInt,
+        amount_fen -> BigInt,
+        finding -> Text,
+        charged_on -> Date,
+        recorded_by -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    violations (id) {
+        id -> Text,
+        rule -> Text,
+        article -> Text,
+        source -> Text,
+        severity -> Text,
+        subject_org_id -> Nullable<Text>,
+        subject_name -> Nullable<Text>,
+        subject_address -> Nullable<Text>,
+        district -> Nullable<Text>,
+        summary -> Text,
+        summary_en -> Text,
+        actor_id -> Nullable<Text>,
+        detected_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    violation_records (violation_id, entity, entity_id) {
+        violation_id -> Text,
+        entity -> Text,
+        entity_id -> Text,
+    }
+}
+
 diesel::joinable!(users -> organisations (org_id));
 diesel::joinable!(slaughterhouses -> organisations (org_id));
 diesel::joinable!(credit_events -> organisations (org_id));
@@ -160,6 +382,13 @@ diesel::joinable!(quality_agreements -> slaughterhouses (slaughterhouse_id));
 diesel::joinable!(fee_items -> slaughterhouses (slaughterhouse_id));
 diesel::joinable!(slaughterhouse_status_changes -> slaughterhouses (slaughterhouse_id));
 diesel::joinable!(vet_assignments -> slaughterhouses (slaughterhouse_id));
+
+diesel::joinable!(animal_certificates -> slaughterhouses (destination_id));
+diesel::joinable!(intakes -> animal_certificates (certificate_id));
+diesel::joinable!(batch_intakes -> slaughter_batches (batch_id));
+diesel::joinable!(batch_intakes -> intakes (intake_id));
+diesel::joinable!(lots -> slaughter_batches (batch_id));
+diesel::joinable!(violation_records -> violations (violation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
@@ -174,4 +403,20 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_pending,
     audit_head,
     audit_checkpoints,
+    animal_certificates,
+    animal_certificate_ear_tags,
+    intakes,
+    intake_ear_tags,
+    intake_checks,
+    slaughter_batches,
+    batch_intakes,
+    quarantine_results,
+    product_certificates,
+    inspection_certificates,
+    lots,
+    disposals,
+    corrections,
+    fee_charges,
+    violations,
+    violation_records,
 );

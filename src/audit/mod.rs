@@ -30,7 +30,7 @@ pub trait Audited: Serialize {
     /// Entity name in the log (`organisation`, `user`, `slaughterhouse`, ...).
     const ENTITY: &'static str;
     /// The record's id.
-    fn entity_id(&self) -> &str;
+    fn audit_id(&self) -> &str;
 }
 
 /// SHA-256 of a record's stored form, hex.
@@ -96,7 +96,7 @@ pub fn record<T: Audited>(
             audit_pending::actor_id.eq(actor_id),
             audit_pending::action.eq(action),
             audit_pending::entity.eq(T::ENTITY),
-            audit_pending::entity_id.eq(row.entity_id()),
+            audit_pending::entity_id.eq(row.audit_id()),
             audit_pending::content_hash.eq(content_hash(row)),
         ))
         .execute(conn)?;

@@ -59,7 +59,7 @@ type Loader = fn(&mut DbConnection) -> QueryResult<Vec<(String, String)>>;
 
 fn hashes<T: Audited>(rows: Vec<T>) -> Vec<(String, String)> {
     rows.iter()
-        .map(|r| (r.entity_id().to_string(), content_hash(r)))
+        .map(|r| (r.audit_id().to_string(), content_hash(r)))
         .collect()
 }
 
@@ -123,6 +123,58 @@ fn audited_tables() -> Vec<(&'static str, Loader)> {
                     .select(CreditEvent::as_select())
                     .load(c)?,
             ))
+        }),
+        ("animal_certificate", |c| {
+            Ok(hashes(crate::certificates::queries::all(c)?))
+        }),
+        ("intake", |c| Ok(hashes(crate::intake::queries::all(c)?))),
+        ("intake_check", |c| {
+            Ok(hashes(
+                intake_checks::table
+                    .select(crate::intake::model::IntakeCheck::as_select())
+                    .load(c)?,
+            ))
+        }),
+        ("slaughter_batch", |c| {
+            Ok(hashes(crate::batches::queries::all(c)?))
+        }),
+        ("quarantine_result", |c| {
+            Ok(hashes(
+                quarantine_results::table
+                    .select(crate::batches::model::QuarantineResult::as_select())
+                    .load(c)?,
+            ))
+        }),
+        ("product_certificate", |c| {
+            Ok(hashes(
+                product_certificates::table
+                    .select(crate::batches::model::ProductCertificate::as_select())
+                    .load(c)?,
+            ))
+        }),
+        ("inspection_certificate", |c| {
+            Ok(hashes(
+                inspection_certificates::table
+                    .select(crate::batches::model::InspectionCertificate::as_select())
+                    .load(c)?,
+            ))
+        }),
+        ("fee_charge", |c| {
+            Ok(hashes(
+                fee_charges::table
+                    .select(crate::batches::model::FeeCharge::as_select())
+                    .load(c)?,
+            ))
+        }),
+        ("lot", |c| Ok(hashes(crate::lots::queries::all(c)?))),
+        ("correction", |c| {
+            Ok(hashes(crate::lots::queries::all_corrections(c)?))
+        }),
+        ("disposal", |c| {
+            Ok(hashes(crate::disposals::queries::all(c)?))
+        }),
+        ("violation", |c| {
+            Ok(hashes(crate::violations::queries::all_with_records(c)?))
         }),
     ]
 }

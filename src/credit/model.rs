@@ -59,7 +59,7 @@ pub struct CreditEvent {
 
 impl crate::audit::Audited for CreditEvent {
     const ENTITY: &'static str = "credit_event";
-    fn entity_id(&self) -> &str {
+    fn audit_id(&self) -> &str {
         &self.id
     }
 }

@@ -109,7 +109,7 @@ pub struct Organisation {
 
 impl crate::audit::Audited for Organisation {
     const ENTITY: &'static str = "organisation";
-    fn entity_id(&self) -> &str {
+    fn audit_id(&self) -> &str {
         &self.id
     }
 }

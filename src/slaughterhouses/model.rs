@@ -116,7 +116,7 @@ pub struct SlaughterhouseRecord {
 
 impl crate::audit::Audited for SlaughterhouseRecord {
     const ENTITY: &'static str = "slaughterhouse";
-    fn entity_id(&self) -> &str {
+    fn audit_id(&self) -> &str {
         &self.org_id
     }
 }
@@ -145,7 +145,7 @@ pub struct StatusChange {
 
 impl crate::audit::Audited for StatusChange {
     const ENTITY: &'static str = "slaughterhouse_status_change";
-    fn entity_id(&self) -> &str {
+    fn audit_id(&self) -> &str {
         &self.id
     }
 }
@@ -181,7 +181,7 @@ impl QualityAgreement {
 
 impl crate::audit::Audited for QualityAgreement {
     const ENTITY: &'static str = "quality_agreement";
-    fn entity_id(&self) -> &str {
+    fn audit_id(&self) -> &str {
         &self.id
     }
 }
@@ -230,7 +230,7 @@ impl FeeItem {
 
 impl crate::audit::Audited for FeeItem {
     const ENTITY: &'static str = "fee_item";
-    fn entity_id(&self) -> &str {
+    fn audit_id(&self) -> &str {
         &self.id
     }
 }

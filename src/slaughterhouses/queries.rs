@@ -564,3 +564,17 @@ pub fn in_network_on(
     let agreements = agreements(conn, id)?;
     Ok(domain::in_network(&rec, &agreements, day))
 }
+
+/// The ids of every slaughterhouse inside the scope.
+pub fn ids_in_scope(conn: &mut DbConnection, scope: &Scope) -> QueryResult<Vec<String>> {
+    let mut q = organisations::table
+        .inner_join(slaughterhouses::table)
+        .into_boxed();
+    if let Some(orgs) = &scope.orgs {
+        q = q.filter(organisations::id.eq_any(orgs.clone()));
+    }
+    if let Some(d) = scope.district {
+        q = q.filter(organisations::district.eq(d));
+    }
+    q.select(organisations::id).load(conn)
+}

@@ -37,7 +37,7 @@ pub struct User {
 
 impl crate::audit::Audited for User {
     const ENTITY: &'static str = "user";
-    fn entity_id(&self) -> &str {
+    fn audit_id(&self) -> &str {
         &self.id
     }
 }
@@ -103,7 +103,7 @@ pub struct VetAssignment {
 
 impl crate::audit::Audited for VetAssignment {
     const ENTITY: &'static str = "vet_assignment";
-    fn entity_id(&self) -> &str {
+    fn audit_id(&self) -> &str {
         &self.id
     }
 }

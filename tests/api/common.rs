@@ -159,6 +159,7 @@ impl TestApp {
         let state = web::Data::new(AppState {
             db: pool,
             auth: Auth::new(settings, SECRET),
+            rules: std::sync::Arc::new(niuyang::config::RuleSettings::default()),
         });
         TestApp {
             db,
@@ -176,7 +177,7 @@ impl TestApp {
     }
 
     pub fn load_demo(&mut self) {
-        let out = niuyang::demo::load(&self.state.db).expect("demo");
+        let out = niuyang::demo::load(&self.state.db, &self.state.rules).expect("demo");
         let json = serde_json::to_value(&out).expect("json");
         for a in json["accounts"].as_array().expect("accounts") {
             let username = a["username"].as_str().unwrap_or_default().to_string();

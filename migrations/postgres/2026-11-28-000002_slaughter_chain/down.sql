@@ -1,0 +1,16 @@
+DROP TABLE violation_records;
+DROP TABLE violations;
+DROP TABLE fee_charges;
+DROP TABLE corrections;
+DROP TABLE disposals;
+DROP TABLE lots;
+DROP TABLE inspection_certificates;
+DROP TABLE product_certificates;
+DROP TABLE quarantine_results;
+DROP TABLE batch_intakes;
+DROP TABLE slaughter_batches;
+DROP TABLE intake_checks;
+DROP TABLE intake_ear_tags;
+DROP TABLE intakes;
+DROP TABLE animal_certificate_ear_tags;
+DROP TABLE animal_certificates;

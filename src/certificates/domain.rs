@@ -1,0 +1,124 @@
+//! Rules of animal certificates: ear tags (national code: 15 digits, the first the species: 2 cattle,
+//! 3 sheep; then a 6-digit county code and an 8-digit serial) and validity windows.
+
+use chrono::{Days, NaiveDate};
+
+use super::model::AnimalCertificateType;
+use crate::config::RuleSettings;
+use crate::error::AppError;
+use crate::slaughterhouses::model::Species;
+
+/// The species digit of an ear tag.
+fn species_digit(s: Species) -> char {
+    match s {
+        Species::Cattle => '2',
+        Species::Sheep => '3',
+    }
+}
+
+/// Check one ear tag against the species it should belong to.
+pub fn check_ear_tag(tag: &str, species: Species) -> Result<(), AppError> {
+    if tag.len() != 15 || !tag.chars().all(|c| c.is_ascii_digit()) {
+        return Err(AppError::unprocessable(
+            "invalid_ear_tag",
+            format!("耳标号 {tag} 不是 15 位数字"),
+            format!("ear tag {tag} is not 15 digits"),
+        ));
+    }
+    if !tag.starts_with(species_digit(species)) {
+        return Err(AppError::unprocessable(
+            "ear_tag_species_mismatch",
+            format!("耳标号 {tag} 的首位（畜种代码）与畜种不符：牛为 2，羊为 3"),
+            format!("ear tag {tag} does not start with the species digit (2 cattle, 3 sheep)"),
+        ));
+    }
+    Ok(())
+}
+
+/// Normalise and check a list of ear tags: trimmed, each valid for the species, no repeats. Sorted.
+pub fn check_ear_tags(tags: &[String], species: Species) -> Result<Vec<String>, AppError> {
+    let mut out: Vec<String> = tags.iter().map(|t| t.trim().to_string()).collect();
+    for t in &out {
+        check_ear_tag(t, species)?;
+    }
+    out.sort();
+    if let Some(w) = out.windows(2).find(|w| w[0] == w[1]) {
+        return Err(AppError::unprocessable(
+            "duplicate_ear_tag",
+            format!("耳标号 {} 重复", w[0]),
+            format!("ear tag {} is listed twice", w[0]),
+        ));
+    }
+    Ok(out)
+}
+
+/// The last valid day of a certificate issued on `issue_day` (China time): a window of N days counts the
+/// day of issue as the first.
+pub fn valid_until(
+    cert_type: AnimalCertificateType,
+    issue_day: NaiveDate,
+    rules: &RuleSettings,
+) -> NaiveDate {
+    let days = match cert_type {
+        AnimalCertificateType::AnimalA => rules.animal_a_valid_days,
+        AnimalCertificateType::AnimalB => rules.animal_b_valid_days,
+    };
+    issue_day
+        .checked_add_days(Days::new(u64::from(days.max(1) - 1)))
+        .unwrap_or(issue_day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ear_tags_are_15_digits_with_the_species_digit() {
+        assert!(check_ear_tag("244010100000001", Species::Cattle).is_ok());
+        assert_eq!(
+            check_ear_tag("344010100000001", Species::Cattle)
+                .unwrap_err()
+                .code(),
+            "ear_tag_species_mismatch"
+        );
+        assert_eq!(
+            check_ear_tag("24401010000001", Species::Cattle)
+                .unwrap_err()
+                .code(),
+            "invalid_ear_tag"
+        );
+        assert_eq!(
+            check_ear_tag("24401010000000A", Species::Cattle)
+                .unwrap_err()
+                .code(),
+            "invalid_ear_tag"
+        );
+        let dup = vec!["344010100000001".to_string(), "344010100000001".to_string()];
+        assert_eq!(
+            check_ear_tags(&dup, Species::Sheep).unwrap_err().code(),
+            "duplicate_ear_tag"
+        );
+    }
+
+    #[test]
+    fn validity_windows_come_from_configuration() {
+        let rules = RuleSettings::default();
+        let day: NaiveDate = "2026-11-28".parse().unwrap();
+        assert_eq!(
+            valid_until(AnimalCertificateType::AnimalB, day, &rules),
+            day
+        );
+        assert_eq!(
+            valid_until(AnimalCertificateType::AnimalA, day, &rules).to_string(),
+            "2026-12-02"
+        );
+        let longer = RuleSettings {
+            animal_b_valid_days: 2,
+            ..RuleSettings::default()
+        };
+        assert_eq!(
+            valid_until(AnimalCertificateType::AnimalB, day, &longer).to_string(),
+            "2026-11-29"
+        );
+    }
+}

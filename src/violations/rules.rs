@@ -1,0 +1,173 @@
+//! The rules a violation can name: a stable code, the article of the notice, a severity, and a title in
+//! both languages. Refusal codes listed here are recorded as attempts when a request is refused for them.
+
+use super::model::Severity;
+
+/// One rule.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// Stable code (the refusal's error code, for attempts).
+    pub code: &'static str,
+    /// Article of 穗府规〔2018〕8号.
+    pub article: &'static str,
+    /// Severity.
+    pub severity: Severity,
+    /// Title in Chinese.
+    pub title: &'static str,
+    /// Title in English.
+    pub title_en: &'static str,
+}
+
+const fn rule(
+    code: &'static str,
+    article: &'static str,
+    severity: Severity,
+    title: &'static str,
+    title_en: &'static str,
+) -> Rule {
+    Rule {
+        code,
+        article,
+        severity,
+        title,
+        title_en,
+    }
+}
+
+/// Rules detected from records (not refusals).
+pub const FEE_OVER_CAP: Rule = rule(
+    "fee_over_cap",
+    "四",
+    Severity::Medium,
+    "超出核准标准收费",
+    "fee charged above the approved cap",
+);
+/// A fee for an item not on the approved schedule.
+pub const FEE_UNAPPROVED: Rule = rule(
+    "fee_unapproved",
+    "四",
+    Severity::Medium,
+    "自定收费项目",
+    "fee charged for an item not on the approved schedule",
+);
+
+/// Refusals that are attempts to break a rule of the notice.
+pub const ATTEMPTS: &[Rule] = &[
+    rule(
+        "certificate_expired",
+        "五",
+        Severity::Medium,
+        "凭过期的动物检疫合格证明进厂",
+        "intake on an expired animal certificate",
+    ),
+    rule(
+        "certificate_not_yet_valid",
+        "五",
+        Severity::Medium,
+        "凭未生效的动物检疫合格证明进厂",
+        "intake on a certificate not yet valid",
+    ),
+    rule(
+        "species_mismatch",
+        "五",
+        Severity::Medium,
+        "进厂畜种与检疫证明不符",
+        "animals of another species than certified",
+    ),
+    rule(
+        "destination_mismatch",
+        "五",
+        Severity::High,
+        "检疫证明的目的地为其他屠宰厂",
+        "certificate addressed to another slaughterhouse",
+    ),
+    rule(
+        "certificate_used_up",
+        "五",
+        Severity::High,
+        "超出检疫证明头数进厂（证明重复使用）",
+        "more heads than the certificate covers (certificate reused)",
+    ),
+    rule(
+        "ear_tag_already_slaughtered",
+        "五",
+        Severity::High,
+        "耳标已屠宰过",
+        "ear tag already slaughtered",
+    ),
+    rule(
+        "ear_tag_not_on_certificate",
+        "五",
+        Severity::High,
+        "耳标不在检疫证明上",
+        "ear tag not on the certificate",
+    ),
+    rule(
+        "slaughterhouse_suspended",
+        "一",
+        Severity::High,
+        "暂停期间屠宰",
+        "slaughter while suspended",
+    ),
+    rule(
+        "slaughterhouse_revoked",
+        "一",
+        Severity::High,
+        "撤销定点后屠宰",
+        "slaughter after revocation",
+    ),
+    rule(
+        "slaughterhouse_not_designated",
+        "一",
+        Severity::High,
+        "未获定点屠宰",
+        "slaughter before designation",
+    ),
+    rule(
+        "licence_expired",
+        "一",
+        Severity::High,
+        "许可证过期后屠宰",
+        "slaughter with an expired licence",
+    ),
+    rule(
+        "licence_not_yet_valid",
+        "一",
+        Severity::High,
+        "许可证生效前屠宰",
+        "slaughter before the licence is valid",
+    ),
+    rule(
+        "species_not_licensed",
+        "一",
+        Severity::High,
+        "屠宰未获许可的畜种",
+        "slaughter of a species not licensed",
+    ),
+    rule(
+        "halal_not_certified",
+        "三",
+        Severity::High,
+        "无有效清真认证屠宰清真牛羊",
+        "halal slaughter without a valid halal certification",
+    ),
+    rule(
+        "heads_exceed_intake",
+        "五",
+        Severity::High,
+        "屠宰头数超过进厂存栏",
+        "more heads slaughtered than arrived alive",
+    ),
+    rule(
+        "intake_not_checked",
+        "五",
+        Severity::Medium,
+        "未经官方兽医查验即屠宰",
+        "slaughter of an intake the vet has not checked",
+    ),
+];
+
+/// The rule a refusal code breaks, when it is an attempt.
+pub fn attempt_rule(code: &str) -> Option<&'static Rule> {
+    ATTEMPTS.iter().find(|r| r.code == code)
+}
