@@ -300,18 +300,15 @@ fn fill(l: &mut Loader<'_>) -> AppResult<()> {
             day(-30),
             day(335),
         )?;
-        let fees: [(&str, FeeUnit, i64); 3] = match h.species {
-            LicensedSpecies::Sheep => [
-                ("羊屠宰费", FeeUnit::PerHead, 2_500),
-                ("冷藏费", FeeUnit::PerKg, 20),
-                ("检验检测费", FeeUnit::PerBatch, 5_000),
-            ],
-            _ => [
-                ("牛屠宰费", FeeUnit::PerHead, 12_000),
-                ("冷藏费", FeeUnit::PerKg, 20),
-                ("检验检测费", FeeUnit::PerBatch, 5_000),
-            ],
-        };
+        let mut fees: Vec<(&str, FeeUnit, i64)> = Vec::new();
+        if h.species != LicensedSpecies::Sheep {
+            fees.push(("牛屠宰费", FeeUnit::PerHead, 12_000));
+        }
+        if h.species != LicensedSpecies::Cattle {
+            fees.push(("羊屠宰费", FeeUnit::PerHead, 2_500));
+        }
+        fees.push(("冷藏费", FeeUnit::PerKg, 20));
+        fees.push(("检验检测费", FeeUnit::PerBatch, 5_000));
         for (item, unit, cap) in fees {
             registry::add_fee_item(
                 l.conn,
@@ -437,7 +434,8 @@ fn chain(l: &mut Loader<'_>, c: &Chain<'_>) -> AppResult<()> {
 
     let now = crate::time::now();
     let today = crate::time::china_date(now);
-    let issued_at = now - chrono::Duration::hours(3);
+    // Issued and received now, so that a 动物B certificate (valid on its day of issue) is in date.
+    let issued_at = now;
     let digit = if c.species == Species::Cattle {
         '2'
     } else {
@@ -484,7 +482,7 @@ fn chain(l: &mut Loader<'_>, c: &Chain<'_>) -> AppResult<()> {
             ear_tags: &tags,
         },
         "粤R·3C417",
-        now - chrono::Duration::hours(1),
+        now,
     )?;
     crate::intake::queries::add_check(
         l.conn,

@@ -207,6 +207,44 @@ impl TestApp {
         }
     }
 
+    /// A user made directly (no password change needed), with a token.
+    pub fn make_user(
+        &mut self,
+        username: &str,
+        role: niuyang::policy::Role,
+        org_id: &str,
+    ) -> Account {
+        let password = "Test-password-123".to_string();
+        let user = self
+            .state
+            .db
+            .write_now(|c| {
+                niuyang::users::queries::create(
+                    c,
+                    None,
+                    niuyang::users::queries::NewUser {
+                        username,
+                        password: &password,
+                        role,
+                        org_id,
+                        must_change_password: false,
+                    },
+                )
+            })
+            .expect("user");
+        let token = self.state.auth.tokens.issue(&user.id, 0).expect("token");
+        let a = Account {
+            username: username.to_string(),
+            password,
+            role: role.to_string(),
+            org_id: org_id.to_string(),
+            user_id: user.id,
+            token,
+        };
+        self.accounts.insert(username.to_string(), a.clone());
+        a
+    }
+
     pub fn account(&self, username: &str) -> &Account {
         self.accounts
             .get(username)

@@ -11,4 +11,5 @@ mod cli;
 mod errors;
 mod registry;
 mod scope;
+mod slaughter;
 mod storage;

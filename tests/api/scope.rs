@@ -11,7 +11,9 @@ use serde_json::{json, Value};
 use crate::common::*;
 
 /// Short names of the callers in the expectation strings.
-const CALLERS: &[(&str, &str)] = &[
+pub const CALLERS: &[(&str, &str)] = &[
+    ("shy", "sh.yunan"),
+    ("vetli", "vet.li"),
     ("admin", "demo.admin"),
     ("sr", "sr.city"),
     ("srb", "sr.baiyun"),
@@ -47,18 +49,65 @@ impl Ctx {
     }
 }
 
-type Build = Box<dyn Fn(&Ctx, Option<&Account>) -> (Method, String, Option<Value>)>;
+/// How to build one row's request, given the context and the caller.
+pub type BuildOf<C> = Box<dyn Fn(&C, Option<&Account>) -> (Method, String, Option<Value>)>;
+type Build = BuildOf<Ctx>;
 
-fn row(f: impl Fn(&Ctx, Option<&Account>) -> (Method, String, Option<Value>) + 'static) -> Build {
+/// A row's request builder.
+pub fn row<C>(
+    f: impl Fn(&C, Option<&Account>) -> (Method, String, Option<Value>) + 'static,
+) -> BuildOf<C> {
     Box::new(f)
 }
 
-fn get(path: String) -> (Method, String, Option<Value>) {
+/// A row's request builder for this file's context.
+fn r(f: impl Fn(&Ctx, Option<&Account>) -> (Method, String, Option<Value>) + 'static) -> Build {
+    Box::new(f)
+}
+
+/// A GET.
+pub fn get(path: String) -> (Method, String, Option<Value>) {
     (Method::GET, path, None)
 }
 
-fn post(path: String, body: Value) -> (Method, String, Option<Value>) {
+/// A POST with a JSON body.
+pub fn post(path: String, body: Value) -> (Method, String, Option<Value>) {
     (Method::POST, path, Some(body))
+}
+
+/// Run every row for every caller named in its expectations; returns the failures and how many ran.
+pub async fn run_matrix<C>(
+    app: &TestApp,
+    ctx: &C,
+    rows: &[(&str, BuildOf<C>, &str)],
+) -> (Vec<String>, usize) {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (name, build, expect) in rows {
+        for (who, status) in parse(expect) {
+            let account = CALLERS
+                .iter()
+                .find(|(short, _)| *short == who)
+                .map(|(_, username)| app.account(username).clone());
+            if who != "anon" && account.is_none() {
+                panic!("unknown caller {who}");
+            }
+            let (method, path, body) = build(ctx, account.as_ref());
+            let mut req = TestRequest::default().method(method).uri(&path);
+            if let Some(a) = &account {
+                req = req.insert_header(("authorization", format!("Bearer {}", a.token)));
+            }
+            if let Some(b) = body {
+                req = req.set_json(b);
+            }
+            let r = app.send(req).await;
+            checked += 1;
+            if r.status != StatusCode::from_u16(status).expect("status") {
+                failures.push(format!("{name} as {who}: expected {status}, got {r:?}"));
+            }
+        }
+    }
+    (failures, checked)
 }
 
 fn parse(expect: &str) -> Vec<(String, u16)> {
@@ -120,52 +169,52 @@ async fn role_by_endpoint_matrix() {
     let rows: Vec<(&str, Build, &str)> = vec![
         (
             "read own house",
-            row(|c, _| get(format!("/api/v1/slaughterhouses/{}", c.own_house))),
+            r(|c, _| get(format!("/api/v1/slaughterhouses/{}", c.own_house))),
             "admin=403 sr=200 srb=200 mr=403 vet=200 sh=200 vendor=403 insp=200 insph=404 hotline=403 anon=401",
         ),
         (
             "read other house",
-            row(|c, _| get(format!("/api/v1/slaughterhouses/{}", c.other_house))),
+            r(|c, _| get(format!("/api/v1/slaughterhouses/{}", c.other_house))),
             "admin=403 sr=200 srb=404 mr=403 vet=404 sh=404 vendor=403 insp=200 insph=404 hotline=403 anon=401",
         ),
         (
             "list houses",
-            row(|_, _| get("/api/v1/slaughterhouses".into())),
+            r(|_, _| get("/api/v1/slaughterhouses".into())),
             "admin=403 sr=200 srb=200 mr=403 vet=200 sh=200 vendor=403 insp=200 insph=200 hotline=403 anon=401",
         ),
         (
             "standing of own house",
-            row(|c, _| get(format!("/api/v1/slaughterhouses/{}/standing", c.own_house))),
+            r(|c, _| get(format!("/api/v1/slaughterhouses/{}/standing", c.own_house))),
             "admin=403 sr=200 srb=200 mr=403 vet=200 sh=200 vendor=403 insp=200 insph=404 hotline=403 anon=401",
         ),
         (
             "status history of other house",
-            row(|c, _| get(format!("/api/v1/slaughterhouses/{}/status-changes", c.other_house))),
+            r(|c, _| get(format!("/api/v1/slaughterhouses/{}/status-changes", c.other_house))),
             "admin=403 sr=200 srb=404 mr=403 vet=404 sh=404 vendor=403 insp=200 insph=404 hotline=403 anon=401",
         ),
         (
             "agreements of other house",
-            row(|c, _| get(format!("/api/v1/slaughterhouses/{}/agreements", c.other_house))),
+            r(|c, _| get(format!("/api/v1/slaughterhouses/{}/agreements", c.other_house))),
             "admin=403 sr=200 srb=404 mr=403 vet=404 sh=404 vendor=403 insp=200 insph=404 hotline=403 anon=401",
         ),
         (
             "fee schedule of own house",
-            row(|c, _| get(format!("/api/v1/slaughterhouses/{}/fee-items", c.own_house))),
+            r(|c, _| get(format!("/api/v1/slaughterhouses/{}/fee-items", c.own_house))),
             "admin=403 sr=200 srb=200 mr=403 vet=200 sh=200 vendor=403 insp=200 insph=404 hotline=403 anon=401",
         ),
         (
             "fee schedule of other house",
-            row(|c, _| get(format!("/api/v1/slaughterhouses/{}/fee-items", c.other_house))),
+            r(|c, _| get(format!("/api/v1/slaughterhouses/{}/fee-items", c.other_house))),
             "admin=403 sr=200 srb=404 mr=403 vet=404 sh=404 vendor=403 insp=200 insph=404 hotline=403 anon=401",
         ),
         (
             "designate",
-            row(|c, _| post("/api/v1/slaughterhouses".into(), designation("矩阵测试厂", "baiyun", c.next()))),
+            r(|c, _| post("/api/v1/slaughterhouses".into(), designation("矩阵测试厂", "baiyun", c.next()))),
             "admin=403 sr=201 srb=201 mr=403 vet=403 sh=403 vendor=403 insp=403 insph=403 hotline=403 anon=401",
         ),
         (
             "amend own house",
-            row(|c, _| {
+            r(|c, _| {
                 (
                     Method::PATCH,
                     format!("/api/v1/slaughterhouses/{}", c.own_house),
@@ -176,7 +225,7 @@ async fn role_by_endpoint_matrix() {
         ),
         (
             "agreement for own house",
-            row(|c, _| {
+            r(|c, _| {
                 post(
                     format!("/api/v1/slaughterhouses/{}/agreements", c.own_house),
                     json!({"number": format!("M-{}", c.next()), "signed_on": "2026-01-01", "expires_on": "2026-12-31"}),
@@ -186,7 +235,7 @@ async fn role_by_endpoint_matrix() {
         ),
         (
             "fee item for own house",
-            row(|c, _| {
+            r(|c, _| {
                 post(
                     format!("/api/v1/slaughterhouses/{}/fee-items", c.own_house),
                     json!({"item": format!("项目{}", c.next()), "unit": "per_batch", "cap_fen": 100, "effective_from": "2026-01-01"}),
@@ -196,7 +245,7 @@ async fn role_by_endpoint_matrix() {
         ),
         (
             "status change of other house",
-            row(|c, _| {
+            r(|c, _| {
                 post(
                     format!("/api/v1/slaughterhouses/{}/status-changes", c.other_house),
                     json!({"action": "revoke", "reason": "矩阵测试"}),
@@ -206,17 +255,17 @@ async fn role_by_endpoint_matrix() {
         ),
         (
             "credit file of own house",
-            row(|c, _| get(format!("/api/v1/organisations/{}/credit-events", c.own_house))),
+            r(|c, _| get(format!("/api/v1/organisations/{}/credit-events", c.own_house))),
             "admin=403 sr=200 srb=200 mr=404 vet=403 sh=200 vendor=404 insp=200 insph=404 hotline=403 anon=401",
         ),
         (
             "credit file of a shop",
-            row(|c, _| get(format!("/api/v1/organisations/{}/credit-events", c.shop))),
+            r(|c, _| get(format!("/api/v1/organisations/{}/credit-events", c.shop))),
             "admin=403 sr=404 srb=404 mr=200 vet=403 sh=404 vendor=200 insp=200 insph=404 hotline=403 anon=401",
         ),
         (
             "credit event for own house",
-            row(|c, _| {
+            r(|c, _| {
                 post(
                     format!("/api/v1/organisations/{}/credit-events", c.own_house),
                     json!({"kind": "note", "summary": "矩阵测试"}),
@@ -226,7 +275,7 @@ async fn role_by_endpoint_matrix() {
         ),
         (
             "credit event for a shop",
-            row(|c, _| {
+            r(|c, _| {
                 post(
                     format!("/api/v1/organisations/{}/credit-events", c.shop),
                     json!({"kind": "note", "summary": "矩阵测试"}),
@@ -236,77 +285,77 @@ async fn role_by_endpoint_matrix() {
         ),
         (
             "list organisations",
-            row(|_, _| get("/api/v1/organisations".into())),
+            r(|_, _| get("/api/v1/organisations".into())),
             "admin=200 sr=403 srb=403 mr=403 vet=403 sh=403 vendor=403 insp=403 insph=403 hotline=403 anon=401",
         ),
         (
             "read own organisation",
-            row(|_, a| get(format!("/api/v1/organisations/{}", a.map(|a| a.org_id.as_str()).unwrap_or("x")))),
+            r(|_, a| get(format!("/api/v1/organisations/{}", a.map(|a| a.org_id.as_str()).unwrap_or("x")))),
             "admin=200 sr=200 srb=200 mr=200 vet=200 sh=200 vendor=200 insp=200 insph=200 hotline=200 anon=401",
         ),
         (
             "read another organisation",
-            row(|c, _| get(format!("/api/v1/organisations/{}", c.other_house))),
+            r(|c, _| get(format!("/api/v1/organisations/{}", c.other_house))),
             "admin=200 sr=404 srb=404 mr=404 vet=404 sh=404 vendor=404 insp=404 insph=404 hotline=404 anon=401",
         ),
         (
             "create organisation",
-            row(|c, _| post("/api/v1/organisations".into(), json!({"kind": "buyer", "name": format!("店{}", c.next()), "district": "tianhe"}))),
+            r(|c, _| post("/api/v1/organisations".into(), json!({"kind": "buyer", "name": format!("店{}", c.next()), "district": "tianhe"}))),
             "admin=201 sr=403 srb=403 mr=403 vet=403 sh=403 vendor=403 insp=403 insph=403 hotline=403 anon=401",
         ),
         (
             "list users",
-            row(|_, _| get("/api/v1/users".into())),
+            r(|_, _| get("/api/v1/users".into())),
             "admin=200 sr=403 srb=403 mr=403 vet=403 sh=403 vendor=403 insp=403 insph=403 hotline=403 anon=401",
         ),
         (
             "create user",
-            row(|c, _| post("/api/v1/users".into(), json!({"username": format!("m{}", c.next()), "role": "vendor", "org_id": c.shop}))),
+            r(|c, _| post("/api/v1/users".into(), json!({"username": format!("m{}", c.next()), "role": "vendor", "org_id": c.shop}))),
             "admin=201 sr=403 srb=403 mr=403 vet=403 sh=403 vendor=403 insp=403 insph=403 hotline=403 anon=401",
         ),
         (
             "read own user",
-            row(|_, a| get(format!("/api/v1/users/{}", a.map(|a| a.user_id.as_str()).unwrap_or("x")))),
+            r(|_, a| get(format!("/api/v1/users/{}", a.map(|a| a.user_id.as_str()).unwrap_or("x")))),
             "admin=200 sr=200 srb=200 mr=200 vet=200 sh=200 vendor=200 insp=200 insph=200 hotline=200 anon=401",
         ),
         (
             "read another user",
-            row(|c, _| get(format!("/api/v1/users/{}", c.throwaway_user))),
+            r(|c, _| get(format!("/api/v1/users/{}", c.throwaway_user))),
             "admin=200 sr=404 srb=404 mr=404 vet=404 sh=404 vendor=404 insp=404 insph=404 hotline=404 anon=401",
         ),
         (
             "vet assignments of a vet",
-            row(|c, _| get(format!("/api/v1/users/{}/vet-assignments", c.vet_user))),
+            r(|c, _| get(format!("/api/v1/users/{}/vet-assignments", c.vet_user))),
             "admin=200 sr=404 srb=404 mr=404 vet=200 sh=404 vendor=404 insp=404 insph=404 hotline=404 anon=401",
         ),
         (
             "assign a vet",
-            row(|c, _| post(format!("/api/v1/users/{}/vet-assignments", c.vet_user), json!({"slaughterhouse_id": c.other_house}))),
+            r(|c, _| post(format!("/api/v1/users/{}/vet-assignments", c.vet_user), json!({"slaughterhouse_id": c.other_house}))),
             "sr=403 srb=403 mr=403 vet=403 sh=403 vendor=403 insp=403 insph=403 hotline=403 anon=401 admin=201",
         ),
         (
             "reset a password",
-            row(|c, _| post(format!("/api/v1/users/{}/password-reset", c.throwaway_user), json!({}))),
+            r(|c, _| post(format!("/api/v1/users/{}/password-reset", c.throwaway_user), json!({}))),
             "admin=200 sr=403 srb=403 mr=403 vet=403 sh=403 vendor=403 insp=403 insph=403 hotline=403 anon=401",
         ),
         (
             "disable a user",
-            row(|c, _| post(format!("/api/v1/users/{}/disable", c.throwaway_user), json!({}))),
+            r(|c, _| post(format!("/api/v1/users/{}/disable", c.throwaway_user), json!({}))),
             "admin=200 sr=403 srb=403 mr=403 vet=403 sh=403 vendor=403 insp=403 insph=403 hotline=403 anon=401",
         ),
         (
             "enable a user",
-            row(|c, _| post(format!("/api/v1/users/{}/enable", c.throwaway_user), json!({}))),
+            r(|c, _| post(format!("/api/v1/users/{}/enable", c.throwaway_user), json!({}))),
             "admin=200 sr=403 srb=403 mr=403 vet=403 sh=403 vendor=403 insp=403 insph=403 hotline=403 anon=401",
         ),
         (
             "end a vet assignment",
-            row(|c, _| post(format!("/api/v1/vet-assignments/{}/end", c.assignment), json!({}))),
+            r(|c, _| post(format!("/api/v1/vet-assignments/{}/end", c.assignment), json!({}))),
             "sr=403 srb=403 mr=403 vet=403 sh=403 vendor=403 insp=403 insph=403 hotline=403 anon=401 admin=200",
         ),
         (
             "end a fee item of own house",
-            row(|c, _| {
+            r(|c, _| {
                 post(
                     format!("/api/v1/slaughterhouses/{}/fee-items/{}/end", c.own_house, c.fee_item),
                     json!({"effective_until": "2026-12-31"}),
@@ -316,7 +365,7 @@ async fn role_by_endpoint_matrix() {
         ),
         (
             "end a fee item through another house's path",
-            row(|c, _| {
+            r(|c, _| {
                 post(
                     format!("/api/v1/slaughterhouses/{}/fee-items/{}/end", c.other_house, c.fee_item),
                     json!({"effective_until": "2026-12-31"}),
@@ -326,57 +375,32 @@ async fn role_by_endpoint_matrix() {
         ),
         (
             "agreements of own house",
-            row(|c, _| get(format!("/api/v1/slaughterhouses/{}/agreements", c.own_house))),
+            r(|c, _| get(format!("/api/v1/slaughterhouses/{}/agreements", c.own_house))),
             "admin=403 sr=200 srb=200 mr=403 vet=200 sh=200 vendor=403 insp=200 insph=404 hotline=403 anon=401",
         ),
         (
             "verify the audit trail",
-            row(|_, _| get("/api/v1/audit/verify".into())),
+            r(|_, _| get("/api/v1/audit/verify".into())),
             "admin=200 sr=200 srb=200 mr=200 vet=403 sh=403 vendor=403 insp=403 insph=403 hotline=403 anon=401",
         ),
         (
             "public registry",
-            row(|_, _| get("/api/v1/public/slaughterhouses".into())),
+            r(|_, _| get("/api/v1/public/slaughterhouses".into())),
             "admin=200 sr=200 srb=200 mr=200 vet=200 sh=200 vendor=200 insp=200 insph=200 hotline=200 anon=200",
         ),
         (
             "who am I",
-            row(|_, _| get("/api/v1/me".into())),
+            r(|_, _| get("/api/v1/me".into())),
             "admin=200 sr=200 srb=200 mr=200 vet=200 sh=200 vendor=200 insp=200 insph=200 hotline=200 anon=401",
         ),
         (
             "change password with a wrong current one",
-            row(|_, _| post("/api/v1/auth/password".into(), json!({"current_password": "wrong-wrong-1", "new_password": "Another-one-77"}))),
+            r(|_, _| post("/api/v1/auth/password".into(), json!({"current_password": "wrong-wrong-1", "new_password": "Another-one-77"}))),
             "admin=422 sr=422 srb=422 mr=422 vet=422 sh=422 vendor=422 insp=422 insph=422 hotline=422 anon=401",
         ),
     ];
 
-    let mut failures = Vec::new();
-    let mut checked = 0;
-    for (name, build, expect) in &rows {
-        for (who, status) in parse(expect) {
-            let account = CALLERS
-                .iter()
-                .find(|(short, _)| *short == who)
-                .map(|(_, username)| app.account(username).clone());
-            if who != "anon" && account.is_none() {
-                panic!("unknown caller {who}");
-            }
-            let (method, path, body) = build(&ctx, account.as_ref());
-            let mut req = TestRequest::default().method(method).uri(&path);
-            if let Some(a) = &account {
-                req = req.insert_header(("authorization", format!("Bearer {}", a.token)));
-            }
-            if let Some(b) = body {
-                req = req.set_json(b);
-            }
-            let r = app.send(req).await;
-            checked += 1;
-            if r.status != StatusCode::from_u16(status).expect("status") {
-                failures.push(format!("{name} as {who}: expected {status}, got {r:?}"));
-            }
-        }
-    }
+    let (failures, checked) = run_matrix(&app, &ctx, &rows).await;
     assert!(
         failures.is_empty(),
         "{} of {checked} failed:\n{}",
