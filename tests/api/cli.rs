@@ -239,6 +239,13 @@ fn demo_json_has_an_account_for_every_role_and_loads_once() {
         .filter_map(|o| o["kind"].as_str())
         .collect();
     assert_eq!(kinds.len(), 7, "every kind of organisation: {kinds:?}");
+    let lots = v["lots"].as_array().expect("lots");
+    assert!(lots.len() >= 6, "{lots:?}");
+    for l in lots {
+        let code = l["trace_code"].as_str().expect("trace code");
+        assert_eq!(niuyang::lots::trace_code::parse(code), Ok(code.to_string()));
+        assert!(l["id"].as_str().is_some_and(|s| s.len() == 36));
+    }
 
     let again = niuyang(&db, dir.path())
         .args(["demo"])
