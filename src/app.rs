@@ -43,6 +43,7 @@ pub struct AppState {
         (name = "slaughterhouses", description = "定点屠宰厂名录 Slaughterhouse registry"),
         (name = "credit", description = "信用档案 Credit files"),
         (name = "slaughter chain", description = "屠宰环节 Intake, batches, certificates, lots, disposal, fees"),
+        (name = "circulation", description = "流通环节 Buyers, shipments, purchase ledgers, recalls"),
         (name = "violations", description = "违法违规 Violations"),
         (name = "audit", description = "审计 Audit trail"),
         (name = "public", description = "公众查询 Public reads"),

@@ -77,6 +77,18 @@ pub enum Action {
     ReadSlaughterChain,
     /// Read violations.
     ReadViolations,
+    /// Register buyers (肉品经营者).
+    ManageBuyers,
+    /// Read buyers' registry records.
+    ReadBuyers,
+    /// Ship lots to registered buyers (流通信息申报): a slaughterhouse, or a buyer shipping onwards.
+    Ship,
+    /// Keep the purchase ledger, split held lots, issue receipts, mark stock sold out, dispose of held stock.
+    KeepStock,
+    /// Read circulation records (shipments, ledger entries, receipts).
+    ReadCirculation,
+    /// Recall lots.
+    Recall,
 }
 
 /// The logged-in caller, as every handler sees it. Built from a verified token and the user's current row,
@@ -201,6 +213,14 @@ impl Actor {
             (MarketRegulator, ReadViolations) => district(Some(BUYERS)),
             (Inspector, ReadViolations) => district(None),
             (Slaughterhouse | Vendor, ReadViolations) => own(),
+            (MarketRegulator, ManageBuyers) => district(Some(BUYERS)),
+            (MarketRegulator | Inspector, ReadBuyers) => district(Some(BUYERS)),
+            (Vendor, ReadBuyers) => own(),
+            (Slaughterhouse | Vendor, Ship | ReadCirculation) => own(),
+            (Vendor, KeepStock) => own(),
+            (MarketRegulator | Inspector, ReadCirculation) => district(None),
+            (SlaughterRegulator, ReadCirculation) => district(Some(SLAUGHTER)),
+            (SlaughterRegulator | MarketRegulator | Inspector, Recall) => district(None),
             _ => return Err(AppError::forbidden()),
         };
         Ok(scope)

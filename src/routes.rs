@@ -4,8 +4,8 @@
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
-    audit, auth, batches, certificates, credit, disposals, intake, lots, organisations,
-    slaughterhouses, users, violations,
+    audit, auth, batches, buyers, certificates, credit, disposals, intake, ledger, lots,
+    organisations, recalls, shipments, slaughterhouses, users, violations,
 };
 
 /// Routes under `/api/v1`.
@@ -64,6 +64,17 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(lots::handlers::qr_svg)
         .service(lots::handlers::correct)
         .service(disposals::handlers::create)
+        // Circulation.
+        .service(buyers::handlers::register)
+        .service(buyers::handlers::get_one)
+        .service(buyers::handlers::public_list)
+        .service(shipments::handlers::create)
+        .service(shipments::handlers::list)
+        .service(shipments::handlers::get_one)
+        .service(ledger::handlers::scan)
+        .service(ledger::handlers::confirm)
+        .service(ledger::handlers::list)
+        .service(recalls::handlers::recall)
         // Violations.
         .service(violations::handlers::list)
         // Audit trail.

@@ -375,6 +375,108 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    buyer_profiles (org_id) {
+        org_id -> Text,
+        buyer_kind -> Text,
+        licence_no -> Text,
+        address -> Text,
+        market_name -> Nullable<Text>,
+        stall_no -> Nullable<Text>,
+        registered_by -> Nullable<Text>,
+        registered_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    shipments (id) {
+        id -> Text,
+        seller_id -> Text,
+        buyer_id -> Text,
+        ship_date -> Date,
+        voucher_no -> Text,
+        recorded_by -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    shipment_lines (shipment_id, lot_id) {
+        shipment_id -> Text,
+        lot_id -> Text,
+        weight_g -> BigInt,
+        unit_price_fen -> BigInt,
+    }
+}
+
+diesel::table! {
+    ledger_entries (id) {
+        id -> Text,
+        buyer_id -> Text,
+        supplier_id -> Text,
+        lot_id -> Text,
+        weight_g -> BigInt,
+        product_certificate_no -> Text,
+        inspection_certificate_no -> Text,
+        receipt_no -> Nullable<Text>,
+        document_check -> Bool,
+        document_note -> Nullable<Text>,
+        idempotency_key -> Nullable<Text>,
+        recorded_by -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    lot_recalls (id) {
+        id -> Text,
+        lot_id -> Text,
+        reason -> Text,
+        recalled_by -> Nullable<Text>,
+        recalled_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    lot_splits (child_lot_id) {
+        child_lot_id -> Text,
+        parent_lot_id -> Text,
+        holder_id -> Text,
+        recorded_by -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    receipts (id) {
+        id -> Text,
+        number -> Text,
+        seller_id -> Text,
+        issued_at -> Timestamp,
+        recorded_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    receipt_lines (receipt_id, lot_id) {
+        receipt_id -> Text,
+        lot_id -> Text,
+        weight_g -> BigInt,
+        price_fen -> BigInt,
+    }
+}
+
+diesel::table! {
+    sold_out_marks (id) {
+        id -> Text,
+        org_id -> Text,
+        lot_id -> Text,
+        day -> Date,
+        marked_by -> Nullable<Text>,
+        marked_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> organisations (org_id));
 diesel::joinable!(slaughterhouses -> organisations (org_id));
 diesel::joinable!(credit_events -> organisations (org_id));
@@ -389,6 +491,12 @@ diesel::joinable!(batch_intakes -> slaughter_batches (batch_id));
 diesel::joinable!(batch_intakes -> intakes (intake_id));
 diesel::joinable!(lots -> slaughter_batches (batch_id));
 diesel::joinable!(violation_records -> violations (violation_id));
+
+diesel::joinable!(shipment_lines -> shipments (shipment_id));
+diesel::joinable!(shipment_lines -> lots (lot_id));
+diesel::joinable!(ledger_entries -> lots (lot_id));
+diesel::joinable!(receipt_lines -> receipts (receipt_id));
+diesel::joinable!(buyer_profiles -> organisations (org_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
@@ -419,4 +527,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     fee_charges,
     violations,
     violation_records,
+    buyer_profiles,
+    shipments,
+    shipment_lines,
+    ledger_entries,
+    lot_recalls,
+    lot_splits,
+    receipts,
+    receipt_lines,
+    sold_out_marks,
 );

@@ -176,6 +176,26 @@ fn audited_tables() -> Vec<(&'static str, Loader)> {
         ("violation", |c| {
             Ok(hashes(crate::violations::queries::all_with_records(c)?))
         }),
+        ("buyer_profile", |c| {
+            Ok(hashes(
+                buyer_profiles::table
+                    .select(crate::buyers::model::BuyerProfile::as_select())
+                    .load(c)?,
+            ))
+        }),
+        ("shipment", |c| {
+            Ok(hashes(crate::shipments::queries::all(c)?))
+        }),
+        ("ledger_entry", |c| {
+            Ok(hashes(crate::ledger::queries::all(c)?))
+        }),
+        ("lot_recall", |c| {
+            Ok(hashes(
+                lot_recalls::table
+                    .select(crate::recalls::model::LotRecall::as_select())
+                    .load(c)?,
+            ))
+        }),
     ]
 }
 

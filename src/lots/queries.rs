@@ -165,11 +165,7 @@ pub fn views(
         .load(conn)?;
     let mut out = Vec::with_capacity(list.len());
     for (lot, weight) in list.into_iter().zip(weights) {
-        let status = if is_closed(conn, &lot)? {
-            LotStatus::Disposed
-        } else {
-            LotStatus::Active
-        };
+        let status = crate::stock::queries::status(conn, &lot)?;
         out.push(LotView {
             trace_code_display: trace_code::display(&lot.trace_code),
             verification_url: rules.verification_url(&lot.trace_code),

@@ -1,0 +1,9 @@
+DROP TABLE sold_out_marks;
+DROP TABLE receipt_lines;
+DROP TABLE receipts;
+DROP TABLE lot_splits;
+DROP TABLE lot_recalls;
+DROP TABLE ledger_entries;
+DROP TABLE shipment_lines;
+DROP TABLE shipments;
+DROP TABLE buyer_profiles;

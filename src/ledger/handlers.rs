@@ -1,0 +1,173 @@
+//! HTTP handlers of the purchase ledger.
+
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::model::{LedgerEntry, ScanResult};
+use super::queries::{self, Confirmation};
+use crate::app::AppState;
+use crate::error::{AppError, AppResult, Problem};
+use crate::paging::{Page, PageParams};
+use crate::policy::{Action, Actor};
+
+/// What the phone's QR reader gave.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScanRequest {
+    /// The full verification address, a GS1 Digital Link, or the bare code (spaces and hyphens allowed).
+    pub scanned: String,
+}
+
+/// Scan a label: the entry filled in for the caller's business (vendor).
+#[utoipa::path(
+    tag = "circulation",
+    request_body = ScanRequest,
+    responses(
+        (status = 200, body = ScanResult),
+        (status = 404, description = "unknown_code", body = Problem),
+        (status = 422, description = "mistyped_code, invalid_code, lot_recalled, lot_disposed, not_shipped_to_buyer", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/ledger/scan")]
+pub async fn scan(
+    state: web::Data<AppState>,
+    actor: Actor,
+    body: web::Json<ScanRequest>,
+) -> AppResult<web::Json<ScanResult>> {
+    actor.authorize(Action::KeepStock)?;
+    let scanned = body.into_inner().scanned;
+    let buyer = actor.org_id.clone();
+    let (_, result) = state
+        .db
+        .read(move |conn| queries::scan(conn, &buyer, &scanned))
+        .await?;
+    Ok(web::Json(result))
+}
+
+/// Confirm a ledger entry.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmRequest {
+    /// What was scanned, or the code typed.
+    pub scanned: String,
+    /// Weight received, grams.
+    pub weight_g: i64,
+    /// The supplier's receipt number, when it differs from the shipment's voucher.
+    pub receipt_no: Option<String>,
+    /// Document check (票据查验) done: required for restaurants, canteens and processors.
+    #[serde(default)]
+    pub document_check: bool,
+    /// Remarks of the document check.
+    pub document_note: Option<String>,
+}
+
+/// Record a ledger entry (vendor). With an `Idempotency-Key` header, sending the same confirmation again
+/// returns the entry already recorded (200) instead of recording it twice.
+#[utoipa::path(
+    tag = "circulation",
+    request_body = ConfirmRequest,
+    params(("Idempotency-Key" = Option<String>, Header, description = "repeat-safe key, up to 200 characters")),
+    responses(
+        (status = 201, body = LedgerEntry),
+        (status = 200, description = "already recorded under this Idempotency-Key", body = LedgerEntry),
+        (status = 409, description = "idempotency_key_reused", body = Problem),
+        (status = 422, description = "exceeds_shipped_weight, document_check_required, and the scan refusals", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/ledger/entries")]
+pub async fn confirm(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    actor: Actor,
+    body: web::Json<ConfirmRequest>,
+) -> AppResult<HttpResponse> {
+    actor.authorize(Action::KeepStock)?;
+    let b = body.into_inner();
+    if b.weight_g <= 0 {
+        return Err(AppError::unprocessable(
+            "invalid_weight",
+            "重量须大于 0 克",
+            "a weight must be more than 0 g",
+        ));
+    }
+    let key = match req.headers().get("idempotency-key") {
+        None => None,
+        Some(v) => {
+            let k = v.to_str().unwrap_or("").trim().to_string();
+            if k.is_empty() || k.len() > 200 {
+                return Err(AppError::bad_request(
+                    "invalid_idempotency_key",
+                    "Idempotency-Key 须为 1 至 200 个可见字符",
+                    "Idempotency-Key must be 1 to 200 visible characters",
+                ));
+            }
+            Some(k)
+        }
+    };
+    let clean = |s: Option<String>| s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let confirmation = Confirmation {
+        scanned: b.scanned.clone(),
+        weight_g: b.weight_g,
+        receipt_no: clean(b.receipt_no),
+        document_check: b.document_check,
+        document_note: clean(b.document_note),
+        idempotency_key: key,
+    };
+    let buyer = actor.org_id.clone();
+    let actor_id = actor.user_id.clone();
+    let lot_hint: Option<String> = {
+        let scanned = b.scanned.clone();
+        state
+            .db
+            .read(move |conn| {
+                Ok(queries::code_from_scan(&scanned)
+                    .ok()
+                    .and_then(|code| queries::lot_by_code(conn, &code).ok())
+                    .map(|l| l.id))
+            })
+            .await?
+    };
+    let records = lot_hint.map(|id| vec![("lot", id)]).unwrap_or_default();
+    let (entry, created) = crate::violations::handlers::write_or_record_attempt(
+        &state,
+        &actor,
+        buyer.clone(),
+        records,
+        move |conn| queries::confirm(conn, &actor_id, &buyer, confirmation),
+    )
+    .await?;
+    Ok(if created {
+        HttpResponse::Created().json(entry)
+    } else {
+        HttpResponse::Ok().json(entry)
+    })
+}
+
+/// The caller's purchase ledger, newest first.
+#[utoipa::path(
+    tag = "circulation",
+    params(PageParams),
+    responses((status = 200, body = Page<LedgerEntry>)),
+    security(("bearer" = []))
+)]
+#[get("/ledger/entries")]
+pub async fn list(
+    state: web::Data<AppState>,
+    actor: Actor,
+    page: web::Query<PageParams>,
+) -> AppResult<web::Json<Page<LedgerEntry>>> {
+    actor.authorize(Action::KeepStock)?;
+    let page = page.into_inner();
+    let buyer = actor.org_id.clone();
+    let out = state
+        .db
+        .read(move |conn| {
+            let (items, total) = queries::of_buyer(conn, &buyer, page.limit(), page.offset())?;
+            Ok(Page::new(items, total, page))
+        })
+        .await?;
+    Ok(web::Json(out))
+}

@@ -1,0 +1,182 @@
+//! Balances of a lot, and the lot lock.
+
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+
+use crate::db::DbConnection;
+use crate::error::{AppError, AppResult};
+use crate::lots::model::{Lot, LotStatus};
+use crate::schema::{
+    disposals, ledger_entries, lot_recalls, lot_splits, lots, receipt_lines, receipts,
+    shipment_lines, shipments,
+};
+
+/// Take the lot's row lock for the rest of the transaction (PostgreSQL), so that concurrent movements of the
+/// same lot check their balances one after another. On SQLite every write transaction already holds the
+/// database's single write lock (`BEGIN IMMEDIATE`).
+pub fn lock_lot(conn: &mut DbConnection, lot_id: &str) -> AppResult<()> {
+    if let DbConnection::Pg(c) = conn {
+        diesel::sql_query("SELECT id FROM lots WHERE id = $1 FOR UPDATE")
+            .bind::<Text, _>(lot_id)
+            .execute(c)?;
+    }
+    Ok(())
+}
+
+fn sum(v: Vec<i64>) -> i64 {
+    v.into_iter().sum()
+}
+
+/// Weight shipped out of the lot by `org`.
+pub fn shipped_by(conn: &mut DbConnection, org: &str, lot: &str) -> QueryResult<i64> {
+    Ok(sum(shipment_lines::table
+        .inner_join(shipments::table)
+        .filter(shipment_lines::lot_id.eq(lot))
+        .filter(shipments::seller_id.eq(org))
+        .select(shipment_lines::weight_g)
+        .load(conn)?))
+}
+
+/// Weight of the lot shipped to `org`.
+pub fn shipped_to(conn: &mut DbConnection, org: &str, lot: &str) -> QueryResult<i64> {
+    Ok(sum(shipment_lines::table
+        .inner_join(shipments::table)
+        .filter(shipment_lines::lot_id.eq(lot))
+        .filter(shipments::buyer_id.eq(org))
+        .select(shipment_lines::weight_g)
+        .load(conn)?))
+}
+
+/// Weight of the lot `org` has recorded in its purchase ledger.
+pub fn recorded_by(conn: &mut DbConnection, org: &str, lot: &str) -> QueryResult<i64> {
+    Ok(sum(ledger_entries::table
+        .filter(ledger_entries::lot_id.eq(lot))
+        .filter(ledger_entries::buyer_id.eq(org))
+        .select(ledger_entries::weight_g)
+        .load(conn)?))
+}
+
+/// Weight of the lot `org` sold on receipts.
+pub fn sold_by(conn: &mut DbConnection, org: &str, lot: &str) -> QueryResult<i64> {
+    Ok(sum(receipt_lines::table
+        .inner_join(receipts::table)
+        .filter(receipt_lines::lot_id.eq(lot))
+        .filter(receipts::seller_id.eq(org))
+        .select(receipt_lines::weight_g)
+        .load(conn)?))
+}
+
+/// Weight of the lot `org` disposed of.
+pub fn disposed_by(conn: &mut DbConnection, org: &str, lot: &str) -> QueryResult<i64> {
+    Ok(sum(disposals::table
+        .filter(disposals::lot_id.eq(lot))
+        .filter(disposals::org_id.eq(org))
+        .select(disposals::weight_g)
+        .load(conn)?))
+}
+
+/// Weight split off the lot by `org` into child lots.
+pub fn split_off_by(conn: &mut DbConnection, org: &str, lot: &str) -> AppResult<i64> {
+    let children: Vec<String> = lot_splits::table
+        .filter(lot_splits::parent_lot_id.eq(lot))
+        .filter(lot_splits::holder_id.eq(org))
+        .select(lot_splits::child_lot_id)
+        .load(conn)?;
+    let mut total = 0;
+    for c in children {
+        total += crate::lots::queries::effective_weight(conn, &c)?;
+    }
+    Ok(total)
+}
+
+/// The holder of a child lot made by splitting, if it is one.
+pub fn split_holder(conn: &mut DbConnection, lot: &str) -> QueryResult<Option<String>> {
+    lot_splits::table
+        .find(lot)
+        .select(lot_splits::holder_id)
+        .first(conn)
+        .optional()
+}
+
+/// What `org` holds of the lot now: what it took in (recorded, or split into this child) minus what went out
+/// (shipped on, sold, disposed of, split off). For the slaughterhouse that made the lot: its weight minus what
+/// it shipped or disposed of.
+pub fn holding(conn: &mut DbConnection, org: &str, lot: &Lot) -> AppResult<i64> {
+    let took_in = if lot.parent_lot_id.is_none() && lot.slaughterhouse_id == org {
+        crate::lots::queries::effective_weight(conn, &lot.id)?
+    } else if split_holder(conn, &lot.id)?.as_deref() == Some(org) {
+        crate::lots::queries::effective_weight(conn, &lot.id)?
+    } else {
+        recorded_by(conn, org, &lot.id)?
+    };
+    let out = shipped_by(conn, org, &lot.id)?
+        + sold_by(conn, org, &lot.id)?
+        + disposed_by(conn, org, &lot.id)?
+        + split_off_by(conn, org, &lot.id)?;
+    Ok(took_in - out)
+}
+
+/// Is the lot, or a lot it was split from, recalled?
+pub fn is_recalled(conn: &mut DbConnection, lot: &Lot) -> QueryResult<bool> {
+    let mut id = Some(lot.id.clone());
+    let mut depth = 0;
+    while let Some(current) = id {
+        let n: i64 = lot_recalls::table
+            .filter(lot_recalls::lot_id.eq(&current))
+            .count()
+            .get_result(conn)?;
+        if n > 0 {
+            return Ok(true);
+        }
+        depth += 1;
+        if depth > 16 {
+            break;
+        }
+        id = lots::table
+            .find(&current)
+            .select(lots::parent_lot_id)
+            .first::<Option<String>>(conn)?;
+    }
+    Ok(false)
+}
+
+/// Where the lot stands: disposed of at its slaughterhouse, else recalled (it or a lot it came from), else
+/// active.
+pub fn status(conn: &mut DbConnection, lot: &Lot) -> QueryResult<LotStatus> {
+    if crate::lots::queries::is_closed(conn, lot)? {
+        Ok(LotStatus::Disposed)
+    } else if is_recalled(conn, lot)? {
+        Ok(LotStatus::Recalled)
+    } else {
+        Ok(LotStatus::Active)
+    }
+}
+
+/// Refuse moving a lot that is not active.
+pub fn refuse_unless_active(conn: &mut DbConnection, lot: &Lot) -> AppResult<()> {
+    match status(conn, lot)? {
+        LotStatus::Active => Ok(()),
+        LotStatus::Recalled => Err(AppError::unprocessable(
+            "lot_recalled",
+            format!("追溯码 {} 的产品已被召回，不能再流通", lot.trace_code),
+            format!("lot {} has been recalled", lot.trace_code),
+        )),
+        LotStatus::Disposed => Err(AppError::unprocessable(
+            "lot_disposed",
+            format!("追溯码 {} 的产品已无害化处理", lot.trace_code),
+            format!("lot {} has been disposed of", lot.trace_code),
+        )),
+    }
+}
+
+/// Refuse taking more than is held.
+pub fn refuse_over(held: i64, wanted: i64, code: &str, trace_code: &str) -> AppResult<()> {
+    if wanted > held {
+        return Err(AppError::unprocessable(
+            code,
+            format!("追溯码 {trace_code}：可用 {held} 克，不足 {wanted} 克"),
+            format!("lot {trace_code}: {held} g available, {wanted} g asked for"),
+        ));
+    }
+    Ok(())
+}
