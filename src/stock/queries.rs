@@ -102,9 +102,8 @@ pub fn split_holder(conn: &mut DbConnection, lot: &str) -> QueryResult<Option<St
 /// (shipped on, sold, disposed of, split off). For the slaughterhouse that made the lot: its weight minus what
 /// it shipped or disposed of.
 pub fn holding(conn: &mut DbConnection, org: &str, lot: &Lot) -> AppResult<i64> {
-    let took_in = if lot.parent_lot_id.is_none() && lot.slaughterhouse_id == org {
-        crate::lots::queries::effective_weight(conn, &lot.id)?
-    } else if split_holder(conn, &lot.id)?.as_deref() == Some(org) {
+    let made_it = lot.parent_lot_id.is_none() && lot.slaughterhouse_id == org;
+    let took_in = if made_it || split_holder(conn, &lot.id)?.as_deref() == Some(org) {
         crate::lots::queries::effective_weight(conn, &lot.id)?
     } else {
         recorded_by(conn, org, &lot.id)?
