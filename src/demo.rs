@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use chrono::{Days, NaiveDate};
+use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::certificates::model::{AnimalCertificate, AnimalCertificateType};
@@ -203,9 +204,9 @@ fn fill(l: &mut Loader<'_>) -> AppResult<()> {
 
     let sr = l.account("sr.city", Role::SlaughterRegulator, &slaughter_city)?;
     l.account("sr.baiyun", Role::SlaughterRegulator, &slaughter_baiyun)?;
-    l.account("mr.city", Role::MarketRegulator, &market_city)?;
+    let market_regulator = l.account("mr.city", Role::MarketRegulator, &market_city)?;
     l.account("mr.haizhu", Role::MarketRegulator, &market_haizhu)?;
-    l.account("inspector.city", Role::Inspector, &slaughter_city)?;
+    let inspector = l.account("inspector.city", Role::Inspector, &slaughter_city)?;
     l.account("inspector.haizhu", Role::Inspector, &market_haizhu)?;
     let vet = l.account("vet.chen", Role::OfficialVet, &agency)?;
     l.account("vet.li", Role::OfficialVet, &agency)?;
@@ -351,7 +352,7 @@ fn fill(l: &mut Loader<'_>) -> AppResult<()> {
     )?;
 
     // A day's work at two slaughterhouses (story 1 of domain.md, and a halal sheep batch).
-    chain(
+    let suibei_lots = chain(
         l,
         &Chain {
             house: &house_ids[0],
@@ -386,24 +387,89 @@ fn fill(l: &mut Loader<'_>) -> AppResult<()> {
         },
     )?;
 
-    // Buyer businesses (their registry details come with the circulation module).
+    // Buyer businesses of every kind, registered by the circulation administration.
+    use crate::buyers::model::BuyerKind as K;
     let buyers = [
         (
             "江南果菜批发市场 · 穗丰牛羊肉批发行",
             Baiyun,
             "vendor.suifeng",
+            K::WholesaleTrader,
+            Some(("江南果菜批发市场", "A-108")),
         ),
-        ("华润万家（天河城店）", Tianhe, "vendor.crv"),
-        ("海珠区江南中街市场 12 号档", Haizhu, "vendor.jiangnan12"),
-        ("荔湾区西关牛杂专卖店", Liwan, "vendor.xiguan"),
-        ("越秀区清真兰州牛肉面馆", Yuexiu, "vendor.lanzhou"),
-        ("黄埔区某科技园职工食堂", Huangpu, "vendor.canteen"),
-        ("南沙区穗香肉制品加工厂", Nansha, "vendor.suixiang"),
+        (
+            "华润万家（天河城店）",
+            Tianhe,
+            "vendor.crv",
+            K::Supermarket,
+            None,
+        ),
+        (
+            "海珠区江南中街市场 12 号档",
+            Haizhu,
+            "vendor.jiangnan12",
+            K::MeatMarketStall,
+            Some(("江南中街市场", "12")),
+        ),
+        (
+            "番禺区市桥农贸市场 8 号档",
+            Panyu,
+            "vendor.shiqiao8",
+            K::FarmersMarketStall,
+            Some(("市桥农贸市场", "8")),
+        ),
+        (
+            "荔湾区西关牛杂专卖店",
+            Liwan,
+            "vendor.xiguan",
+            K::MeatShop,
+            None,
+        ),
+        (
+            "越秀区清真兰州牛肉面馆",
+            Yuexiu,
+            "vendor.lanzhou",
+            K::Restaurant,
+            None,
+        ),
+        (
+            "黄埔区某科技园职工食堂",
+            Huangpu,
+            "vendor.canteen",
+            K::Canteen,
+            None,
+        ),
+        (
+            "南沙区穗香肉制品加工厂",
+            Nansha,
+            "vendor.suixiang",
+            K::Processor,
+            None,
+        ),
     ];
-    for (name, district, user) in buyers {
+    let mut buyer_ids = std::collections::HashMap::new();
+    for (i, (name, district, user, kind, market)) in buyers.into_iter().enumerate() {
         let org = l.org(Buyer, name, Some(district))?;
-        l.account(user, Role::Vendor, &org)?;
+        let profile = crate::buyers::model::BuyerProfile {
+            org_id: org.id.clone(),
+            buyer_kind: kind,
+            licence_no: demo_uscc("440100", &format!("6B{i:05}")),
+            address: format!("广州市{}", district.zh()),
+            market_name: market.map(|m| m.0.to_string()),
+            stall_no: market.map(|m| m.1.to_string()),
+            registered_by: Some(market_regulator.clone()),
+            registered_at: crate::time::now(),
+        };
+        let profile: crate::buyers::model::BuyerProfile =
+            diesel::insert_into(crate::schema::buyer_profiles::table)
+                .values(&profile)
+                .returning(crate::schema::buyer_profiles::all_columns)
+                .get_result(l.conn)?;
+        crate::audit::record(l.conn, Some(&market_regulator), "register", &profile)?;
+        let user_id = l.account(user, Role::Vendor, &org)?;
+        buyer_ids.insert(user, (org.id, user_id));
     }
+    circulation(l, &suibei_lots, &staff[0], &buyer_ids, &inspector)?;
     Ok(())
 }
 
@@ -425,7 +491,7 @@ struct Chain<'a> {
 
 /// Certificate, intake and the vet's check, batch, quarantine with the product certificate, disposal of the
 /// failed heads, inspection, lots, and the fees charged (one of them not on the schedule).
-fn chain(l: &mut Loader<'_>, c: &Chain<'_>) -> AppResult<()> {
+fn chain(l: &mut Loader<'_>, c: &Chain<'_>) -> AppResult<Vec<String>> {
     use crate::batches::model::{ProductCertificateType, QuantityUnit};
     use crate::batches::queries as batches;
     use crate::disposals::model::{Disposal, DisposalMethod, DisposalReason, DisposalTarget};
@@ -581,7 +647,9 @@ fn chain(l: &mut Loader<'_>, c: &Chain<'_>) -> AppResult<()> {
             gtin: None,
         });
     }
+    let mut made = Vec::new();
     for lot in crate::lots::queries::create_lots(l.conn, c.staff, &batch.batch, new, l.rules)? {
+        made.push(lot.id.clone());
         l.out.lots.push(DemoLot {
             id: lot.id,
             trace_code: lot.trace_code,
@@ -627,5 +695,109 @@ fn chain(l: &mut Loader<'_>, c: &Chain<'_>) -> AppResult<()> {
             today,
         )?;
     }
+    Ok(made)
+}
+
+/// Two hops of circulation from 穗北's lots: to a wholesale trader, on to a market stall, and to a
+/// restaurant (with its document check); every receipt recorded in the buyer's ledger; one lot recalled.
+fn circulation(
+    l: &mut Loader<'_>,
+    lots: &[String],
+    house_staff: &str,
+    buyers: &std::collections::HashMap<&str, (String, String)>,
+    inspector: &str,
+) -> AppResult<()> {
+    use crate::ledger::queries::{confirm, Confirmation};
+    use crate::shipments::model::ShipmentLine;
+    let (Some(trader), Some(stall), Some(restaurant)) = (
+        buyers.get("vendor.suifeng"),
+        buyers.get("vendor.jiangnan12"),
+        buyers.get("vendor.lanzhou"),
+    ) else {
+        return Ok(());
+    };
+    if lots.len() < 6 {
+        return Ok(());
+    }
+    let today = crate::time::today_china();
+    let stamp = today.format("%Y%m%d");
+    let house = crate::lots::queries::find(l.conn, &lots[0])?.slaughterhouse_id;
+    let w0 = crate::lots::queries::effective_weight(l.conn, &lots[0])?;
+    let w1 = crate::lots::queries::effective_weight(l.conn, &lots[1])?;
+    let w2 = crate::lots::queries::effective_weight(l.conn, &lots[2])?;
+    let line = |lot: &str, weight_g: i64, price: i64| ShipmentLine {
+        lot_id: lot.to_string(),
+        weight_g,
+        unit_price_fen: price,
+    };
+    crate::shipments::queries::create(
+        l.conn,
+        house_staff,
+        &house,
+        &trader.0,
+        today,
+        &format!("SB-JY-{stamp}-001"),
+        vec![line(&lots[0], w0, 7_600), line(&lots[1], w1, 9_800)],
+    )?;
+    crate::shipments::queries::create(
+        l.conn,
+        house_staff,
+        &house,
+        &restaurant.0,
+        today,
+        &format!("SB-JY-{stamp}-002"),
+        vec![line(&lots[2], w2 / 2, 6_000)],
+    )?;
+    let rules = l.rules;
+    let record = |conn: &mut DbConnection,
+                  buyer: &(String, String),
+                  lot: &str,
+                  weight_g: i64,
+                  check: bool|
+     -> AppResult<()> {
+        let code = crate::lots::queries::find(conn, lot)?.trace_code;
+        confirm(
+            conn,
+            &buyer.1,
+            &buyer.0,
+            Confirmation {
+                scanned: rules.verification_url(&code),
+                weight_g,
+                receipt_no: None,
+                document_check: check,
+                document_note: check.then(|| "已查验检疫证明、检验合格证和销售凭据".to_string()),
+                idempotency_key: None,
+            },
+        )?;
+        Ok(())
+    };
+    record(l.conn, trader, &lots[0], w0, false)?;
+    record(l.conn, trader, &lots[1], w1, false)?;
+    record(l.conn, restaurant, &lots[2], w2 / 2, true)?;
+    // The trader sells half of the brisket on to a market stall, which records it.
+    crate::shipments::queries::create(
+        l.conn,
+        &trader.1,
+        &trader.0,
+        &stall.0,
+        today,
+        &format!("SF-{stamp}-0018"),
+        vec![line(&lots[1], w1 / 2, 11_000)],
+    )?;
+    record(l.conn, stall, &lots[1], w1 / 2, false)?;
+    // The frozen offal is recalled before it leaves.
+    let recall = crate::recalls::model::LotRecall {
+        id: uuid::Uuid::new_v4().to_string(),
+        lot_id: lots[5].clone(),
+        reason: "抽检发现兽药残留超标，召回".to_string(),
+        recalled_by: Some(inspector.to_string()),
+        recalled_at: crate::time::now(),
+    };
+    let recall: crate::recalls::model::LotRecall =
+        diesel::insert_into(crate::schema::lot_recalls::table)
+            .values(&recall)
+            .returning(crate::schema::lot_recalls::all_columns)
+            .get_result(l.conn)?;
+    crate::audit::record(l.conn, Some(inspector), "recall", &recall)?;
     Ok(())
 }
