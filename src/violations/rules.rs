@@ -165,6 +165,62 @@ pub const ATTEMPTS: &[Rule] = &[
         "未经官方兽医查验即屠宰",
         "slaughter of an intake the vet has not checked",
     ),
+    rule(
+        "not_in_network",
+        "六",
+        Severity::High,
+        "未纳入肉品安全信息网络时出厂销售",
+        "shipping while not in the meat safety information network",
+    ),
+    rule(
+        "lot_recalled",
+        "九",
+        Severity::High,
+        "经销已召回的产品",
+        "moving a recalled lot",
+    ),
+    rule(
+        "lot_disposed",
+        "九",
+        Severity::High,
+        "经销已无害化处理的产品",
+        "moving a lot that was disposed of",
+    ),
+    rule(
+        "product_certificate_lapsed",
+        "九",
+        Severity::High,
+        "产品检疫证明过期后出厂",
+        "shipping after the product certificate lapsed",
+    ),
+    rule(
+        "failed_heads_not_disposed",
+        "五",
+        Severity::High,
+        "不合格胴体未无害化处理即出厂",
+        "shipping before every failed head was disposed of",
+    ),
+    rule(
+        "exceeds_available_weight",
+        "九",
+        Severity::Medium,
+        "出货重量超过可售数量",
+        "shipping more than is held",
+    ),
+    rule(
+        "not_shipped_to_buyer",
+        "九",
+        Severity::Medium,
+        "登记未发往本户的产品",
+        "recording a lot never shipped to this buyer",
+    ),
+    rule(
+        "exceeds_shipped_weight",
+        "九",
+        Severity::Medium,
+        "登记重量超过发货重量",
+        "recording more than was shipped",
+    ),
 ];
 
 /// The rule a refusal code breaks, when it is an attempt.

@@ -7,6 +7,7 @@ mod common;
 
 mod audit;
 mod auth;
+mod circulation;
 mod cli;
 mod errors;
 mod registry;

@@ -26,15 +26,15 @@ fn tags(species_digit: char, first: u32, n: u32) -> Vec<String> {
         .collect()
 }
 
-struct Chain<'a> {
-    app: &'a TestApp,
-    sh: String,
-    vet: String,
-    house: String,
+pub struct Chain<'a> {
+    pub app: &'a TestApp,
+    pub sh: String,
+    pub vet: String,
+    pub house: String,
 }
 
 impl<'a> Chain<'a> {
-    fn at(app: &'a TestApp, house: &str, sh: &str) -> Chain<'a> {
+    pub fn at(app: &'a TestApp, house: &str, sh: &str) -> Chain<'a> {
         Chain {
             app,
             sh: app.token(sh),
@@ -44,7 +44,7 @@ impl<'a> Chain<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn certificate(
+    pub async fn certificate(
         &self,
         number: &str,
         cert_type: &str,
@@ -67,7 +67,7 @@ impl<'a> Chain<'a> {
             .await
     }
 
-    async fn intake(
+    pub async fn intake(
         &self,
         number: &str,
         species: &str,
@@ -79,7 +79,7 @@ impl<'a> Chain<'a> {
             .await
     }
 
-    async fn intake_as(
+    pub async fn intake_as(
         &self,
         token: &str,
         number: &str,
@@ -98,7 +98,7 @@ impl<'a> Chain<'a> {
             .await
     }
 
-    async fn check(&self, intake: &str) -> Resp {
+    pub async fn check(&self, intake: &str) -> Resp {
         self.app
             .post(
                 &format!("/api/v1/intakes/{intake}/checks"),
@@ -108,7 +108,7 @@ impl<'a> Chain<'a> {
             .await
     }
 
-    async fn batch(&self, no: &str, species: &str, halal: bool, draws: &[(&str, i32)]) -> Resp {
+    pub async fn batch(&self, no: &str, species: &str, halal: bool, draws: &[(&str, i32)]) -> Resp {
         let draws: Vec<Value> = draws
             .iter()
             .map(|(i, h)| json!({"intake_id": i, "heads": h}))
@@ -122,7 +122,7 @@ impl<'a> Chain<'a> {
             .await
     }
 
-    async fn quarantine(&self, batch: &str, passed: i32, failed: i32, cert_no: &str) -> Resp {
+    pub async fn quarantine(&self, batch: &str, passed: i32, failed: i32, cert_no: &str) -> Resp {
         let cert = (passed > 0).then(|| {
             json!({"number": cert_no, "cert_type": "product_b", "product": "鲜牛肉",
                    "quantity": 4750, "unit": "kg"})
@@ -137,7 +137,7 @@ impl<'a> Chain<'a> {
             .await
     }
 
-    async fn inspect(&self, batch: &str, number: &str, weight_g: i64, passed: bool) -> Resp {
+    pub async fn inspect(&self, batch: &str, number: &str, weight_g: i64, passed: bool) -> Resp {
         self.app
             .post(
                 &format!("/api/v1/batches/{batch}/inspection-certificates"),
@@ -147,7 +147,7 @@ impl<'a> Chain<'a> {
             .await
     }
 
-    async fn lots(&self, batch: &str, weights: &[i64]) -> Resp {
+    pub async fn lots(&self, batch: &str, weights: &[i64]) -> Resp {
         let lots: Vec<Value> = weights
             .iter()
             .map(|w| json!({"product_kind": "cuts", "product_name": "牛腩", "weight_g": w, "storage": "chilled"}))
@@ -162,7 +162,7 @@ impl<'a> Chain<'a> {
     }
 
     /// Certificate, intake, check, batch, quarantine (all passed) and inspection: a batch ready for lots.
-    async fn ready_batch(&self, tag_from: u32, heads: i32, weight_g: i64) -> String {
+    pub async fn ready_batch(&self, tag_from: u32, heads: i32, weight_g: i64) -> String {
         let t = tags('2', tag_from, heads as u32);
         let number = format!("CERT-{tag_from}");
         let c = self
@@ -1025,7 +1025,7 @@ async fn fees_over_the_cap_or_off_the_schedule_are_recorded_and_open_violations(
 }
 
 struct Ctx {
-    house: String,
+    pub house: String,
     cert: String,
     cert_number: String,
     intake: String,
