@@ -785,6 +785,73 @@ fn circulation(
         vec![line(&lots[1], w1 / 2, 11_000)],
     )?;
     record(l.conn, stall, &lots[1], w1 / 2, false)?;
+    // The trader cuts the rest of the half carcass it holds into two pieces with their own labels, and the
+    // stall sells some brisket to a shopper on a receipt.
+    let half = w0 / 2;
+    let parent = crate::lots::queries::find(l.conn, &lots[0])?;
+    for (i, weight_g) in [half, w0 - half - 10_000].into_iter().enumerate() {
+        let child = crate::lots::model::Lot {
+            id: uuid::Uuid::new_v4().to_string(),
+            trace_code: crate::lots::queries::fresh_code(l.conn)?,
+            parent_lot_id: Some(parent.id.clone()),
+            product_name: if i == 0 { "牛前腿" } else { "牛后腿" }.to_string(),
+            weight_g,
+            gtin: None,
+            recorded_by: Some(trader.1.clone()),
+            created_at: crate::time::now(),
+            ..parent.clone()
+        };
+        let child: crate::lots::model::Lot = diesel::insert_into(crate::schema::lots::table)
+            .values(&child)
+            .returning(crate::schema::lots::all_columns)
+            .get_result(l.conn)?;
+        diesel::insert_into(crate::schema::lot_splits::table)
+            .values((
+                crate::schema::lot_splits::child_lot_id.eq(&child.id),
+                crate::schema::lot_splits::parent_lot_id.eq(&parent.id),
+                crate::schema::lot_splits::holder_id.eq(&trader.0),
+                crate::schema::lot_splits::recorded_by.eq(&trader.1),
+                crate::schema::lot_splits::recorded_at.eq(crate::time::now()),
+            ))
+            .execute(l.conn)?;
+        crate::audit::record(l.conn, Some(&trader.1), "split", &child)?;
+        l.out.lots.push(DemoLot {
+            id: child.id,
+            trace_code: child.trace_code,
+        });
+    }
+    let receipt_id = uuid::Uuid::new_v4().to_string();
+    let now = crate::time::now();
+    diesel::insert_into(crate::schema::receipts::table)
+        .values((
+            crate::schema::receipts::id.eq(&receipt_id),
+            crate::schema::receipts::number.eq(format!("R{stamp}DEMO0001")),
+            crate::schema::receipts::seller_id.eq(&stall.0),
+            crate::schema::receipts::issued_at.eq(now),
+            crate::schema::receipts::recorded_by.eq(&stall.1),
+        ))
+        .execute(l.conn)?;
+    diesel::insert_into(crate::schema::receipt_lines::table)
+        .values((
+            crate::schema::receipt_lines::receipt_id.eq(&receipt_id),
+            crate::schema::receipt_lines::lot_id.eq(&lots[1]),
+            crate::schema::receipt_lines::weight_g.eq(1_500_i64),
+            crate::schema::receipt_lines::price_fen.eq(10_500_i64),
+        ))
+        .execute(l.conn)?;
+    let receipt = crate::receipts::handlers::Receipt {
+        id: receipt_id,
+        number: format!("R{stamp}DEMO0001"),
+        seller_id: stall.0.clone(),
+        issued_at: now,
+        recorded_by: Some(stall.1.clone()),
+        lines: vec![crate::receipts::handlers::ReceiptLine {
+            lot_id: lots[1].clone(),
+            weight_g: 1_500,
+            price_fen: 10_500,
+        }],
+    };
+    crate::audit::record(l.conn, Some(&stall.1), "issue", &receipt)?;
     // The frozen offal is recalled before it leaves.
     let recall = crate::recalls::model::LotRecall {
         id: uuid::Uuid::new_v4().to_string(),

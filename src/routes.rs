@@ -5,7 +5,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::{
     audit, auth, batches, buyers, certificates, credit, disposals, intake, ledger, lots,
-    organisations, recalls, shipments, slaughterhouses, users, violations,
+    organisations, recalls, receipts, shipments, slaughterhouses, stalls, stock, users, violations,
 };
 
 /// Routes under `/api/v1`.
@@ -75,6 +75,12 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(ledger::handlers::confirm)
         .service(ledger::handlers::list)
         .service(recalls::handlers::recall)
+        .service(stock::handlers::split)
+        .service(stock::handlers::dispose_held)
+        .service(stock::handlers::sold_out)
+        .service(receipts::handlers::issue)
+        .service(receipts::handlers::verify)
+        .service(stalls::handlers::board_json)
         // Violations.
         .service(violations::handlers::list)
         // Audit trail.
@@ -84,5 +90,6 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
 /// Routes at the top level (health; public pages come with later modules).
 pub fn top_level(cfg: &mut ServiceConfig) {
     cfg.service(crate::health::live)
-        .service(crate::health::ready);
+        .service(crate::health::ready)
+        .service(stalls::handlers::board_page);
 }

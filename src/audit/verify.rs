@@ -186,6 +186,16 @@ fn audited_tables() -> Vec<(&'static str, Loader)> {
         ("shipment", |c| {
             Ok(hashes(crate::shipments::queries::all(c)?))
         }),
+        ("receipt", |c| {
+            Ok(hashes(crate::receipts::handlers::all(c)?))
+        }),
+        ("sold_out_mark", |c| {
+            Ok(hashes(
+                sold_out_marks::table
+                    .select(crate::stock::handlers::SoldOutMark::as_select())
+                    .load(c)?,
+            ))
+        }),
         ("ledger_entry", |c| {
             Ok(hashes(crate::ledger::queries::all(c)?))
         }),

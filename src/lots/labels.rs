@@ -99,7 +99,7 @@ pub struct LabelData {
 }
 
 /// Escapes the five HTML-significant characters `& < > " '`.
-fn escape_html(s: &str) -> String {
+pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 8);
     for c in s.chars() {
         match c {
@@ -130,7 +130,7 @@ fn group_trace_code(code: &str) -> String {
 
 /// Formats grams as kilograms with 2 decimals, rounding half away from zero
 /// (`12_350` → "12.35 kg", `12_345` → "12.35 kg", `5` → "0.01 kg").
-fn format_weight(grams: i64) -> String {
+pub fn format_weight(grams: i64) -> String {
     let sign = if grams < 0 { "-" } else { "" };
     let centi_kg = (grams.unsigned_abs() + 5) / 10;
     format!("{sign}{}.{:02} kg", centi_kg / 100, centi_kg % 100)

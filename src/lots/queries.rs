@@ -98,10 +98,11 @@ pub fn find(conn: &mut DbConnection, id: &str) -> AppResult<Lot> {
         .ok_or_else(not_found)
 }
 
-/// Lots of a batch, oldest first.
+/// Lots made from a batch at its slaughterhouse (not the child lots holders split from them), oldest first.
 pub fn of_batch(conn: &mut DbConnection, batch_id: &str) -> QueryResult<Vec<Lot>> {
     lots::table
         .filter(lots::batch_id.eq(batch_id))
+        .filter(lots::parent_lot_id.is_null())
         .order((lots::created_at.asc(), lots::id.asc()))
         .select(Lot::as_select())
         .load(conn)
@@ -250,7 +251,7 @@ fn refuse_over_inspected(total: i64, inspected: &InspectionCertificate) -> AppRe
 }
 
 /// A trace code not yet used (a clash is astronomically rare; draw again if it happens).
-fn fresh_code(conn: &mut DbConnection) -> AppResult<String> {
+pub fn fresh_code(conn: &mut DbConnection) -> AppResult<String> {
     for _ in 0..5 {
         let code = trace_code::generate();
         let used: i64 = lots::table

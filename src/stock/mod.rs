@@ -3,4 +3,5 @@
 //! take turns. Per lot and holder: shipped ≤ lot weight; recorded ≤ shipped to that holder; sold, shipped on,
 //! split off and disposed ≤ recorded.
 
+pub mod handlers;
 pub mod queries;

@@ -179,3 +179,33 @@ pub fn refuse_over(held: i64, wanted: i64, code: &str, trace_code: &str) -> AppR
     }
     Ok(())
 }
+
+/// Has `org` ever held the lot (shipped to it, recorded by it, split into it, or made by it)?
+pub fn involved(conn: &mut DbConnection, org: &str, lot: &Lot) -> AppResult<bool> {
+    if lot.slaughterhouse_id == org || split_holder(conn, &lot.id)?.as_deref() == Some(org) {
+        return Ok(true);
+    }
+    Ok(shipped_to(conn, org, &lot.id)? > 0 || shipped_by(conn, org, &lot.id)? > 0)
+}
+
+/// Lots a buyer has taken in (recorded in its ledger, or split into children it holds).
+pub fn lots_taken_in(conn: &mut DbConnection, org: &str) -> QueryResult<Vec<Lot>> {
+    let mut ids: Vec<String> = ledger_entries::table
+        .filter(ledger_entries::buyer_id.eq(org))
+        .select(ledger_entries::lot_id)
+        .distinct()
+        .load(conn)?;
+    ids.extend(
+        lot_splits::table
+            .filter(lot_splits::holder_id.eq(org))
+            .select(lot_splits::child_lot_id)
+            .load::<String>(conn)?,
+    );
+    ids.sort();
+    ids.dedup();
+    lots::table
+        .filter(lots::id.eq_any(ids))
+        .order(lots::created_at.asc())
+        .select(Lot::as_select())
+        .load(conn)
+}

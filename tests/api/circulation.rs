@@ -606,3 +606,223 @@ async fn circulation_role_matrix_with_another_buyers_ids() {
         .await;
     assert_eq!(r.code(), "not_shipped_to_buyer");
 }
+
+#[actix_web::test]
+async fn holders_split_sell_dispose_and_show_their_stock_on_the_board() {
+    let app = TestApp::with_demo();
+    let c = Chain::at(&app, SUIBEI, "sh.suibei");
+    let (ids, codes) = lots(&c, 3600, &[100_000, 40_000]).await;
+    let (trader, trader_token) = buyer(&app, "vendor.suifeng");
+    let (stall, stall_token) = buyer(&app, "vendor.jiangnan12");
+    ship(&app, &c.sh, &trader, "S-1", &[(&ids[0], 100_000)]).await;
+    confirm(&app, &trader_token, &codes[0], 100_000, None).await;
+
+    // Split: children never weigh more than what is held; each gets its own code and label.
+    let over = app
+        .post(
+            &format!("/api/v1/lots/{}/splits", ids[0]),
+            Some(&trader_token),
+            json!({"children": [{"weight_g": 60_000}, {"weight_g": 40_001}]}),
+        )
+        .await;
+    assert_eq!(over.code(), "exceeds_holding", "{over:?}");
+    let split = app
+        .post(
+            &format!("/api/v1/lots/{}/splits", ids[0]),
+            Some(&trader_token),
+            json!({"children": [{"weight_g": 30_000, "product_name": "牛腱"}, {"weight_g": 20_000}]}),
+        )
+        .await;
+    assert_eq!(split.status, StatusCode::CREATED, "{split:?}");
+    let child = split.body[0].clone();
+    let child_id = child["id"].as_str().expect("id").to_string();
+    let child_code = child["trace_code"].as_str().expect("code").to_string();
+    assert_ne!(child_code, codes[0]);
+    assert_eq!(child["parent_lot_id"], ids[0].as_str());
+    assert_eq!(
+        child["product_certificate_id"],
+        app.get(&format!("/api/v1/lots/{}", ids[0]), Some(&c.sh))
+            .await
+            .body["product_certificate_id"]
+    );
+    assert_eq!(child["product_name"], "牛腱");
+    assert_eq!(split.body[1]["product_name"], "牛腩");
+    // The holder reads its child lot and its label; another buyer cannot.
+    assert_eq!(
+        app.get(&format!("/api/v1/lots/{child_id}"), Some(&trader_token))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let png = app
+        .get(
+            &format!("/api/v1/lots/{child_id}/qr.png"),
+            Some(&trader_token),
+        )
+        .await;
+    assert_eq!(png.status, StatusCode::OK);
+    assert_eq!(
+        app.get(&format!("/api/v1/lots/{child_id}"), Some(&stall_token))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // What is left of the parent: 100,000 - 50,000.
+    assert_eq!(
+        ship(&app, &trader_token, &stall, "S-2", &[(&ids[0], 50_001)])
+            .await
+            .code(),
+        "exceeds_available_weight"
+    );
+    // The child ships onwards like any lot; the stall records it by scanning its own code.
+    assert_eq!(
+        ship(&app, &trader_token, &stall, "S-3", &[(&child_id, 30_000)])
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+    let rec = confirm(&app, &stall_token, &child_code, 30_000, None).await;
+    assert_eq!(rec.status, StatusCode::CREATED, "{rec:?}");
+
+    // Today's board shows what the stall holds, with both certificates, publicly.
+    let board = app
+        .get(&format!("/api/v1/stalls/{stall}/today"), None)
+        .await;
+    assert_eq!(board.status, StatusCode::OK, "{board:?}");
+    let entry = board.body["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|e| e["trace_code"] == niuyang::lots::trace_code::display(&child_code).as_str())
+        .expect("the child lot is on the board")
+        .clone();
+    assert_eq!(entry["weight_held_g"], 30_000);
+    assert!(entry["product_certificate_no"]
+        .as_str()
+        .is_some_and(|s| s.starts_with("PB-")));
+    assert!(entry["inspection_certificate_no"]
+        .as_str()
+        .is_some_and(|s| s.starts_with("JY-")));
+    assert_eq!(
+        board.body["page_url"],
+        format!("http://127.0.0.1:8080/stalls/{stall}/today")
+    );
+    let page = app.get(&format!("/stalls/{stall}/today"), None).await;
+    let html = page.body.as_str().unwrap_or("").to_string();
+    assert!(html.contains("今日检疫、检验证明"));
+    assert!(html.contains(&niuyang::lots::trace_code::display(&child_code)));
+    assert!(html.contains("<svg"), "a QR code that opens the page");
+    assert!(!html.contains("<script"));
+
+    // A receipt: never more than held; anyone can verify it.
+    let too_much = app
+        .post(
+            "/api/v1/receipts",
+            Some(&stall_token),
+            json!({"lines": [{"lot_id": child_id, "weight_g": 30_001, "price_fen": 100}]}),
+        )
+        .await;
+    assert_eq!(too_much.code(), "exceeds_holding");
+    let receipt = app
+        .post(
+            "/api/v1/receipts",
+            Some(&stall_token),
+            json!({"lines": [{"lot_id": child_id, "weight_g": 2_000, "price_fen": 16_000}]}),
+        )
+        .await;
+    assert_eq!(receipt.status, StatusCode::CREATED, "{receipt:?}");
+    let number = receipt.body["number"].as_str().expect("number").to_string();
+    assert!(receipt.body["verification_url"]
+        .as_str()
+        .unwrap_or("")
+        .ends_with(&format!("/r/{number}")));
+    assert!(receipt.body["qr_svg"]
+        .as_str()
+        .unwrap_or("")
+        .contains("<svg"));
+    let verified = app
+        .get(&format!("/api/v1/public/receipts/{number}"), None)
+        .await;
+    assert_eq!(verified.status, StatusCode::OK);
+    assert_eq!(verified.body["total_fen"], 16_000);
+    assert_eq!(verified.body["lines"][0]["trace_code"], child_code.as_str());
+    assert_eq!(
+        app.get("/api/v1/public/receipts/R20990101NOPE", None)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // A holder disposes of its own quantity; then the board shows what is left, and sold out hides it.
+    let disposed = app
+        .post(
+            &format!("/api/v1/lots/{child_id}/holder-disposals"),
+            Some(&stall_token),
+            json!({"weight_g": 3_000, "reason": "spoilage", "method": "incineration", "handler": "市场保洁"}),
+        )
+        .await;
+    assert_eq!(disposed.status, StatusCode::CREATED, "{disposed:?}");
+    let over_dispose = app
+        .post(
+            &format!("/api/v1/lots/{child_id}/holder-disposals"),
+            Some(&stall_token),
+            json!({"weight_g": 25_001, "reason": "spoilage", "method": "incineration", "handler": "x"}),
+        )
+        .await;
+    assert_eq!(over_dispose.code(), "exceeds_holding");
+    let board = app
+        .get(&format!("/api/v1/stalls/{stall}/today"), None)
+        .await;
+    let held: Vec<i64> = board.body["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| e["trace_code"] == niuyang::lots::trace_code::display(&child_code).as_str())
+        .map(|e| e["weight_held_g"].as_i64().unwrap_or(0))
+        .collect();
+    assert_eq!(
+        held,
+        [25_000],
+        "30,000 recorded - 2,000 sold - 3,000 disposed"
+    );
+    let mark = app
+        .post(
+            &format!("/api/v1/lots/{child_id}/sold-out"),
+            Some(&stall_token),
+            json!({}),
+        )
+        .await;
+    assert_eq!(mark.status, StatusCode::CREATED, "{mark:?}");
+    let board = app
+        .get(&format!("/api/v1/stalls/{stall}/today"), None)
+        .await;
+    assert!(!board
+        .body
+        .to_string()
+        .contains(&niuyang::lots::trace_code::display(&child_code)));
+    // Another buyer can neither sell, dispose of, nor mark what it never held.
+    let (_, other) = buyer(&app, "vendor.crv");
+    let foreign = app
+        .post(
+            "/api/v1/receipts",
+            Some(&other),
+            json!({"lines": [{"lot_id": child_id, "weight_g": 1, "price_fen": 1}]}),
+        )
+        .await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/lots/{child_id}/sold-out"),
+            Some(&other),
+            json!({})
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    let audit = app
+        .get("/api/v1/audit/verify", Some(&app.token("mr.city")))
+        .await;
+    assert_eq!(audit.body["ok"], true, "{audit:?}");
+    let _ = &ids[1];
+}

@@ -1,0 +1,334 @@
+//! Issuing and verifying receipts.
+
+use actix_web::{get, post, web, HttpResponse};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use rand::distributions::{Alphanumeric, DistString};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::app::AppState;
+use crate::error::{AppError, AppResult, Problem};
+use crate::policy::{Action, Actor};
+use crate::schema::{lots, receipt_lines, receipts};
+use crate::stock::queries as stock;
+
+/// One line of a receipt.
+#[derive(
+    Debug, Clone, Deserialize, Serialize, ToSchema, Queryable, PartialEq, Eq, PartialOrd, Ord,
+)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptLine {
+    /// The lot.
+    pub lot_id: String,
+    /// Weight sold, grams.
+    pub weight_g: i64,
+    /// Price of the line, fen.
+    pub price_fen: i64,
+}
+
+/// Issue a receipt.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewReceipt {
+    /// Lines (1 to 50).
+    pub lines: Vec<ReceiptLine>,
+}
+
+/// A receipt as stored: what the audit trail hashes.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Receipt {
+    /// Id.
+    pub id: String,
+    /// Receipt number, printed and encoded in its QR code.
+    pub number: String,
+    /// The seller.
+    pub seller_id: String,
+    /// When (China time).
+    #[serde(with = "crate::time::china_time")]
+    #[schema(value_type = String)]
+    pub issued_at: NaiveDateTime,
+    /// Who issued it.
+    pub recorded_by: Option<String>,
+    /// Lines, by lot.
+    pub lines: Vec<ReceiptLine>,
+}
+
+impl crate::audit::Audited for Receipt {
+    const ENTITY: &'static str = "receipt";
+    fn audit_id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// A receipt as issued: with its verification address.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IssuedReceipt {
+    /// The receipt.
+    #[serde(flatten)]
+    pub receipt: Receipt,
+    /// Where anyone verifies it (what its QR code encodes).
+    pub verification_url: String,
+    /// The QR code, SVG.
+    pub qr_svg: String,
+}
+
+/// Issue a receipt out of stock the caller holds (vendor): never more than it holds of each lot.
+#[utoipa::path(
+    tag = "circulation",
+    request_body = NewReceipt,
+    responses(
+        (status = 201, body = IssuedReceipt),
+        (status = 422, description = "exceeds_holding, lot_recalled, lot_disposed", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/receipts")]
+pub async fn issue(
+    state: web::Data<AppState>,
+    actor: Actor,
+    body: web::Json<NewReceipt>,
+) -> AppResult<HttpResponse> {
+    actor.authorize(Action::KeepStock)?;
+    let mut lines = body.into_inner().lines;
+    if lines.is_empty()
+        || lines.len() > 50
+        || lines.iter().any(|l| l.weight_g <= 0 || l.price_fen < 0)
+    {
+        return Err(AppError::unprocessable(
+            "invalid_lines",
+            "凭据须有 1 至 50 行，重量大于 0，金额不为负",
+            "a receipt has 1 to 50 lines, weights above 0 and prices not negative",
+        ));
+    }
+    lines.sort();
+    if lines.windows(2).any(|w| w[0].lot_id == w[1].lot_id) {
+        return Err(AppError::unprocessable(
+            "duplicate_lot",
+            "同一产品出现两次",
+            "the same lot is listed twice",
+        ));
+    }
+    let org = actor.org_id.clone();
+    let records = lines.iter().map(|l| ("lot", l.lot_id.clone())).collect();
+    let actor_id = actor.user_id.clone();
+    let receipt = crate::violations::handlers::write_or_record_attempt(
+        &state,
+        &actor,
+        org.clone(),
+        records,
+        move |conn| {
+            for l in &lines {
+                stock::lock_lot(conn, &l.lot_id)?;
+            }
+            for l in &lines {
+                let lot = crate::lots::queries::find(conn, &l.lot_id)?;
+                if !stock::involved(conn, &org, &lot)? {
+                    return Err(AppError::not_found("批次产品", "lot"));
+                }
+                stock::refuse_unless_active(conn, &lot)?;
+                let held = stock::holding(conn, &org, &lot)?;
+                stock::refuse_over(held, l.weight_g, "exceeds_holding", &lot.trace_code)?;
+            }
+            let now = crate::time::now();
+            let number = format!(
+                "R{}{}",
+                crate::time::china_date(now).format("%Y%m%d"),
+                Alphanumeric
+                    .sample_string(&mut rand::rngs::OsRng, 8)
+                    .to_uppercase()
+            );
+            diesel::insert_into(receipts::table)
+                .values((
+                    receipts::id.eq(uuid::Uuid::new_v4().to_string()),
+                    receipts::number.eq(&number),
+                    receipts::seller_id.eq(&org),
+                    receipts::issued_at.eq(now),
+                    receipts::recorded_by.eq(&actor_id),
+                ))
+                .execute(conn)?;
+            let receipt = find(conn, &number)?;
+            for l in &lines {
+                diesel::insert_into(receipt_lines::table)
+                    .values((
+                        receipt_lines::receipt_id.eq(&receipt.id),
+                        receipt_lines::lot_id.eq(&l.lot_id),
+                        receipt_lines::weight_g.eq(l.weight_g),
+                        receipt_lines::price_fen.eq(l.price_fen),
+                    ))
+                    .execute(conn)?;
+            }
+            let receipt = Receipt { lines, ..receipt };
+            crate::audit::record(conn, Some(&actor_id), "issue", &receipt)?;
+            Ok(receipt)
+        },
+    )
+    .await?;
+    let url = format!(
+        "{}/r/{}",
+        state.rules.public_base_url.trim_end_matches('/'),
+        receipt.number
+    );
+    let qr_svg =
+        crate::lots::labels::qr_svg(&url).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(HttpResponse::Created().json(IssuedReceipt {
+        receipt,
+        verification_url: url,
+        qr_svg,
+    }))
+}
+
+/// One receipt by number, with its lines.
+pub fn find(conn: &mut crate::db::DbConnection, number: &str) -> AppResult<Receipt> {
+    let (id, number, seller_id, issued_at, recorded_by): (
+        String,
+        String,
+        String,
+        NaiveDateTime,
+        Option<String>,
+    ) = receipts::table
+        .filter(receipts::number.eq(number.trim().to_uppercase()))
+        .select((
+            receipts::id,
+            receipts::number,
+            receipts::seller_id,
+            receipts::issued_at,
+            receipts::recorded_by,
+        ))
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::not_found("销售凭据", "receipt"))?;
+    let lines = receipt_lines::table
+        .filter(receipt_lines::receipt_id.eq(&id))
+        .order(receipt_lines::lot_id.asc())
+        .select((
+            receipt_lines::lot_id,
+            receipt_lines::weight_g,
+            receipt_lines::price_fen,
+        ))
+        .load::<ReceiptLine>(conn)?;
+    Ok(Receipt {
+        id,
+        number,
+        seller_id,
+        issued_at,
+        recorded_by,
+        lines,
+    })
+}
+
+/// Every receipt with its lines (for audit verification).
+pub fn all(conn: &mut crate::db::DbConnection) -> QueryResult<Vec<Receipt>> {
+    type Row = (String, String, String, NaiveDateTime, Option<String>);
+    let heads: Vec<Row> = receipts::table
+        .select((
+            receipts::id,
+            receipts::number,
+            receipts::seller_id,
+            receipts::issued_at,
+            receipts::recorded_by,
+        ))
+        .load(conn)?;
+    let lines: Vec<(String, String, i64, i64)> = receipt_lines::table
+        .order((receipt_lines::receipt_id.asc(), receipt_lines::lot_id.asc()))
+        .select((
+            receipt_lines::receipt_id,
+            receipt_lines::lot_id,
+            receipt_lines::weight_g,
+            receipt_lines::price_fen,
+        ))
+        .load(conn)?;
+    Ok(heads
+        .into_iter()
+        .map(|(id, number, seller_id, issued_at, recorded_by)| Receipt {
+            lines: lines
+                .iter()
+                .filter(|l| l.0 == id)
+                .map(|l| ReceiptLine {
+                    lot_id: l.1.clone(),
+                    weight_g: l.2,
+                    price_fen: l.3,
+                })
+                .collect(),
+            id,
+            number,
+            seller_id,
+            issued_at,
+            recorded_by,
+        })
+        .collect())
+}
+
+/// A receipt line as anyone sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicReceiptLine {
+    /// Trace code of the lot.
+    pub trace_code: String,
+    /// Product.
+    pub product_name: String,
+    /// Weight, grams.
+    pub weight_g: i64,
+    /// Price, fen.
+    pub price_fen: i64,
+}
+
+/// A receipt as anyone may verify it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicReceipt {
+    /// Number.
+    pub number: String,
+    /// Seller's name.
+    pub seller_name: String,
+    /// Issued (China time).
+    #[serde(with = "crate::time::china_time")]
+    #[schema(value_type = String)]
+    pub issued_at: NaiveDateTime,
+    /// Lines.
+    pub lines: Vec<PublicReceiptLine>,
+    /// Total, fen.
+    pub total_fen: i64,
+}
+
+/// Verify a receipt (no login).
+#[utoipa::path(
+    tag = "public",
+    params(("number" = String, Path, description = "receipt number")),
+    responses((status = 200, body = PublicReceipt), (status = 404, body = Problem))
+)]
+#[get("/public/receipts/{number}")]
+pub async fn verify(
+    state: web::Data<AppState>,
+    number: web::Path<String>,
+) -> AppResult<web::Json<PublicReceipt>> {
+    let number = number.into_inner();
+    let out = state
+        .db
+        .read(move |conn| {
+            let r = find(conn, &number)?;
+            let seller_name = crate::organisations::queries::find(conn, &r.seller_id)?
+                .map(|o| o.name)
+                .unwrap_or_default();
+            let mut lines = Vec::new();
+            for l in &r.lines {
+                let (trace_code, product_name): (String, String) = lots::table
+                    .find(&l.lot_id)
+                    .select((lots::trace_code, lots::product_name))
+                    .first(conn)?;
+                lines.push(PublicReceiptLine {
+                    trace_code,
+                    product_name,
+                    weight_g: l.weight_g,
+                    price_fen: l.price_fen,
+                });
+            }
+            Ok(PublicReceipt {
+                total_fen: r.lines.iter().map(|l| l.price_fen).sum(),
+                number: r.number,
+                seller_name,
+                issued_at: r.issued_at,
+                lines,
+            })
+        })
+        .await?;
+    Ok(web::Json(out))
+}
