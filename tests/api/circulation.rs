@@ -496,6 +496,8 @@ async fn buyers_are_registered_by_the_circulation_administration() {
 }
 
 struct Ctx {
+    /// A lot the trader holds (recorded in its ledger).
+    held: String,
     shipment: String,
     trader: String,
     other_buyer: String,
@@ -511,7 +513,10 @@ async fn circulation_role_matrix_with_another_buyers_ids() {
     let (ids, codes) = lots(&c, 3500, &[100_000, 100_000]).await;
     let (trader, _) = buyer(&app, "vendor.suifeng");
     let s = ship(&app, &c.sh, &trader, "M-1", &[(&ids[0], 100_000)]).await;
+    let (_, trader_token) = buyer(&app, "vendor.suifeng");
+    confirm(&app, &trader_token, &codes[0], 100_000, None).await;
     let ctx = Ctx {
+        held: ids[0].clone(),
         shipment: s.body["id"].as_str().expect("id").to_string(),
         trader,
         other_buyer: app.account("vendor.crv").org_id.clone(),
@@ -582,6 +587,51 @@ async fn circulation_role_matrix_with_another_buyers_ids() {
             "recall a lot",
             row(|c: &Ctx, _| post(format!("/api/v1/lots/{}/recalls", c.lot), json!({"reason": "矩阵"}))),
             "vendor=403 sh=403 vet=403 admin=403 hotline=403 anon=401 insph=404 insp=201",
+        ),
+        (
+            "split a lot another buyer holds",
+            row(|c: &Ctx, _| post(format!("/api/v1/lots/{}/splits", c.held), json!({"children": [{"weight_g": 1}]}))),
+            "vendor=404 sh=403 mr=403 insp=403 admin=403 anon=401",
+        ),
+        (
+            "dispose of a lot another buyer holds",
+            row(|c: &Ctx, _| {
+                post(
+                    format!("/api/v1/lots/{}/holder-disposals", c.held),
+                    json!({"weight_g": 1, "reason": "spoilage", "method": "incineration", "handler": "x"}),
+                )
+            }),
+            "vendor=404 sh=403 mr=403 anon=401",
+        ),
+        (
+            "mark sold out a lot another buyer holds",
+            row(|c: &Ctx, _| post(format!("/api/v1/lots/{}/sold-out", c.held), json!({}))),
+            "vendor=404 sh=403 mr=403 anon=401",
+        ),
+        (
+            "sell on a receipt what another buyer holds",
+            row(|c: &Ctx, _| {
+                post(
+                    "/api/v1/receipts".into(),
+                    json!({"lines": [{"lot_id": c.held, "weight_g": 1, "price_fen": 1}]}),
+                )
+            }),
+            "vendor=404 sh=403 mr=403 insp=403 anon=401",
+        ),
+        (
+            "read a lot another buyer holds",
+            row(|c: &Ctx, _| get(format!("/api/v1/lots/{}", c.held))),
+            "vendor=404 sh=200 shy=404 mr=403 anon=401",
+        ),
+        (
+            "the trader's board, public",
+            row(|c: &Ctx, _| get(format!("/api/v1/stalls/{}/today", c.trader))),
+            "anon=200 vendor=200 sh=200",
+        ),
+        (
+            "a board of something that is no stall",
+            row(|_: &Ctx, _| get(format!("/api/v1/stalls/{}/today", uuid::Uuid::new_v4()))),
+            "anon=404",
         ),
         (
             "public buyer directory",
