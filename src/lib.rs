@@ -33,4 +33,5 @@ pub mod stock;
 pub mod telemetry;
 pub mod time;
 pub mod users;
+pub mod validate;
 pub mod violations;

@@ -7,13 +7,13 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::model::{BuyerKind, BuyerProfile};
 use crate::app::AppState;
-use crate::certificates::handlers::text;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult, Problem};
 use crate::organisations::model::{District, OrgKind, Organisation};
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor, Owner, Scope};
 use crate::schema::{buyer_profiles, organisations};
+use crate::validate::text;
 
 /// Register a buyer.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -59,10 +59,6 @@ fn view(org: Organisation, profile: BuyerProfile) -> BuyerView {
         district: org.district,
         profile,
     }
-}
-
-fn opt(v: Option<String>) -> Option<String> {
-    v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
 /// Register a buyer (circulation administration; a district-level one in its district).
@@ -112,8 +108,8 @@ pub async fn register(
                 buyer_kind: b.buyer_kind,
                 licence_no,
                 address,
-                market_name: opt(b.market_name),
-                stall_no: opt(b.stall_no),
+                market_name: crate::validate::optional_text(b.market_name),
+                stall_no: crate::validate::optional_text(b.stall_no),
                 registered_by: Some(actor.user_id.clone()),
                 registered_at: crate::time::now(),
             };

@@ -13,6 +13,7 @@ use crate::error::{AppError, AppResult, Problem};
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor};
 use crate::slaughterhouses::model::Species;
+use crate::validate::text;
 
 /// Record an animal certificate.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -42,19 +43,6 @@ pub struct NewAnimalCertificate {
     /// Ear tags certified (15 digits each), at most one per head.
     #[serde(default)]
     pub ear_tags: Vec<String>,
-}
-
-/// A required text field: trimmed, 1 to 200 characters.
-pub fn text(value: &str, field: &str, zh: &str) -> AppResult<String> {
-    let v = value.trim();
-    if v.is_empty() || v.chars().count() > 200 {
-        return Err(AppError::unprocessable(
-            "invalid_field",
-            format!("{zh}不能为空，且不超过 200 个字符"),
-            format!("{field} must be 1 to 200 characters"),
-        ));
-    }
-    Ok(v.to_string())
 }
 
 /// Record an animal certificate addressed to a slaughterhouse in the caller's scope (the slaughterhouse

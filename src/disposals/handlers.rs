@@ -9,9 +9,9 @@ use utoipa::ToSchema;
 use super::model::{Disposal, DisposalMethod, DisposalReason, DisposalTarget};
 use super::queries;
 use crate::app::AppState;
-use crate::certificates::handlers::text;
 use crate::error::{AppError, AppResult, Problem};
 use crate::policy::{Action, Actor};
+use crate::validate::text;
 
 /// Record a harmless disposal.
 #[derive(Debug, Deserialize, ToSchema)]

@@ -10,11 +10,11 @@ use super::domain::Arrival;
 use super::model::{IntakeCheck, IntakeWithTags};
 use super::queries;
 use crate::app::AppState;
-use crate::certificates::handlers::text;
 use crate::error::{AppError, AppResult, Problem};
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor, Scope};
 use crate::slaughterhouses::model::Species;
+use crate::validate::text;
 
 /// Record an intake at the caller's slaughterhouse.
 #[derive(Debug, Deserialize, ToSchema)]

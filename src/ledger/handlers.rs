@@ -107,7 +107,7 @@ pub async fn confirm(
             Some(k)
         }
     };
-    let clean = |s: Option<String>| s.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+    let clean = crate::validate::optional_text;
     let confirmation = Confirmation {
         scanned: b.scanned.clone(),
         weight_g: b.weight_g,

@@ -9,10 +9,10 @@ use super::labels::{self, LabelData};
 use super::model::{Correction, LotView, ProductKind, Storage};
 use super::queries::{self, NewLot};
 use crate::app::AppState;
-use crate::certificates::handlers::text;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult, Problem};
 use crate::policy::{Action, Actor, Scope};
+use crate::validate::text;
 
 /// One lot to make.
 #[derive(Debug, Deserialize, ToSchema)]

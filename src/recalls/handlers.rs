@@ -7,10 +7,10 @@ use utoipa::ToSchema;
 
 use super::model::LotRecall;
 use crate::app::AppState;
-use crate::certificates::handlers::text;
 use crate::error::{AppError, AppResult, Problem};
 use crate::policy::{Action, Actor, Owner};
 use crate::schema::lot_recalls;
+use crate::validate::text;
 
 /// Recall a lot.
 #[derive(Debug, Deserialize, ToSchema)]

@@ -8,11 +8,11 @@ use utoipa::ToSchema;
 use super::model::{ShipmentLine, ShipmentWithLines};
 use super::queries;
 use crate::app::AppState;
-use crate::certificates::handlers::text;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult, Problem};
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor, Owner, Scope};
+use crate::validate::text;
 
 /// One line of a shipment.
 #[derive(Debug, Deserialize, ToSchema)]

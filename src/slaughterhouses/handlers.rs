@@ -15,6 +15,7 @@ use crate::error::{AppError, AppResult, Problem};
 use crate::organisations::model::District;
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor};
+use crate::validate::text;
 
 /// A halal certification.
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
@@ -54,18 +55,6 @@ pub struct DesignateRequest {
     pub designated_on: Option<NaiveDate>,
 }
 
-fn required(value: &str, field: &str, zh: &str) -> AppResult<String> {
-    let v = value.trim();
-    if v.is_empty() || v.chars().count() > 200 {
-        return Err(AppError::unprocessable(
-            "invalid_field",
-            format!("{zh}不能为空，且不超过 200 个字符"),
-            format!("{field} must be 1 to 200 characters"),
-        ));
-    }
-    Ok(v.to_string())
-}
-
 /// Check and normalise a unified social credit code.
 pub fn parse_uscc(code: &str) -> AppResult<String> {
     let code = code.trim().to_uppercase();
@@ -89,20 +78,20 @@ impl TryFrom<DesignateRequest> for NewSlaughterhouse {
         }
         let halal = match r.halal {
             Some(h) => Some((
-                required(&h.number, "halal.number", "清真认证编号")?,
+                text(&h.number, "halal.number", "清真认证编号")?,
                 h.expires_on,
             )),
             None => None,
         };
         Ok(NewSlaughterhouse {
-            name: required(&r.name, "name", "名称")?,
+            name: text(&r.name, "name", "名称")?,
             district: r.district,
-            address: required(&r.address, "address", "地址")?,
+            address: text(&r.address, "address", "地址")?,
             uscc: parse_uscc(&r.uscc)?,
-            designation_no: required(&r.designation_no, "designation_no", "定点证号")?,
+            designation_no: text(&r.designation_no, "designation_no", "定点证号")?,
             species: r.species,
             halal,
-            licence_no: required(&r.licence_no, "licence_no", "许可证号")?,
+            licence_no: text(&r.licence_no, "licence_no", "许可证号")?,
             licence_valid_from: r.licence_valid_from,
             licence_valid_until: r.licence_valid_until,
             designated_on: r.designated_on.unwrap_or_else(crate::time::today_china),
@@ -381,12 +370,12 @@ pub async fn amend(
         address: b
             .address
             .as_deref()
-            .map(|a| required(a, "address", "地址"))
+            .map(|a| text(a, "address", "地址"))
             .transpose()?,
         species: b.species,
         halal: match b.halal {
             Some(h) => Some((
-                required(&h.number, "halal.number", "清真认证编号")?,
+                text(&h.number, "halal.number", "清真认证编号")?,
                 h.expires_on,
             )),
             None => None,
@@ -394,7 +383,7 @@ pub async fn amend(
         licence_no: b
             .licence_no
             .as_deref()
-            .map(|l| required(l, "licence_no", "许可证号"))
+            .map(|l| text(l, "licence_no", "许可证号"))
             .transpose()?,
         licence_valid_from: b.licence_valid_from,
         licence_valid_until: b.licence_valid_until,
@@ -443,7 +432,7 @@ pub async fn change_status(
     let scope = actor.authorize(Action::ManageSlaughterhouses)?;
     let id = id.into_inner().to_string();
     let b = body.into_inner();
-    let reason = required(&b.reason, "reason", "原因")?;
+    let reason = text(&b.reason, "reason", "原因")?;
     let change = state
         .db
         .write(move |conn| {
@@ -511,7 +500,7 @@ pub async fn add_agreement(
     let scope = actor.authorize(Action::ManageSlaughterhouses)?;
     let id = id.into_inner().to_string();
     let b = body.into_inner();
-    let number = required(&b.number, "number", "协议编号")?;
+    let number = text(&b.number, "number", "协议编号")?;
     let a = state
         .db
         .write(move |conn| {
@@ -602,7 +591,7 @@ pub async fn add_fee_item(
         ));
     }
     let new = NewFeeItem {
-        item: required(&b.item, "item", "收费项目")?,
+        item: text(&b.item, "item", "收费项目")?,
         unit: b.unit,
         cap_fen: b.cap_fen,
         effective_from: b.effective_from,

@@ -9,12 +9,12 @@ use utoipa::ToSchema;
 
 use super::queries as stock;
 use crate::app::AppState;
-use crate::certificates::handlers::text;
 use crate::disposals::model::{Disposal, DisposalMethod, DisposalReason, DisposalTarget};
 use crate::error::{AppError, AppResult, Problem};
 use crate::lots::model::{Lot, LotView};
 use crate::policy::{Action, Actor};
 use crate::schema::{disposals, lot_splits, lots, sold_out_marks};
+use crate::validate::text;
 
 /// One child lot.
 #[derive(Debug, Deserialize, ToSchema)]
