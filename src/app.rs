@@ -24,6 +24,8 @@ pub struct AppState {
     pub auth: Arc<Auth>,
     /// Rule parameters and public addresses.
     pub rules: Arc<RuleSettings>,
+    /// Verification answers, emptied on every recall and disposal.
+    pub verify_cache: Arc<crate::verify::cache::VerificationCache>,
 }
 
 #[derive(OpenApi)]
@@ -141,6 +143,7 @@ pub fn prepare(
         db,
         auth: Auth::new(serve.auth.clone(), &secret),
         rules: Arc::new(rules.clone()),
+        verify_cache: Arc::default(),
     }))
 }
 

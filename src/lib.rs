@@ -34,4 +34,5 @@ pub mod telemetry;
 pub mod time;
 pub mod users;
 pub mod validate;
+pub mod verify;
 pub mod violations;

@@ -81,6 +81,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(receipts::handlers::issue)
         .service(receipts::handlers::verify)
         .service(stalls::handlers::board_json)
+        .service(crate::verify::handlers::verify_json)
         // Violations.
         .service(violations::handlers::list)
         // Audit trail.
@@ -91,5 +92,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
 pub fn top_level(cfg: &mut ServiceConfig) {
     cfg.service(crate::health::live)
         .service(crate::health::ready)
-        .service(stalls::handlers::board_page);
+        .service(stalls::handlers::board_page)
+        .service(crate::verify::handlers::page)
+        .service(crate::verify::handlers::digital_link);
 }

@@ -134,6 +134,7 @@ pub async fn create(
             )
         })
         .await?;
+    state.verify_cache.invalidate_all();
     Ok(HttpResponse::Created().json(out))
 }
 

@@ -80,5 +80,6 @@ pub async fn recall(
             Ok(r)
         })
         .await?;
+    state.verify_cache.invalidate_all();
     Ok(HttpResponse::Created().json(out))
 }

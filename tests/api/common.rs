@@ -160,6 +160,7 @@ impl TestApp {
             db: pool,
             auth: Auth::new(settings, SECRET),
             rules: std::sync::Arc::new(niuyang::config::RuleSettings::default()),
+            verify_cache: std::sync::Arc::default(),
         });
         TestApp {
             db,

@@ -14,3 +14,4 @@ mod registry;
 mod scope;
 mod slaughter;
 mod storage;
+mod verify;

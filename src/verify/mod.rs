@@ -1,0 +1,10 @@
+//! Consumer verification (art. 七, 九): anyone scans a label and learns the truth about the meat: status
+//! (disposed, then recalled, then expired, then valid; `mistyped` and `unknown` for codes that fail their
+//! check character or are not known), the slaughterhouse and its standing, origin, both certificates, and the
+//! chain of holders by kind and district. Nothing personal. Answers are cached (what never changes is most of
+//! it) and the cache is emptied the moment a lot is recalled or disposed of.
+
+pub mod cache;
+pub mod handlers;
+pub mod model;
+pub mod queries;
