@@ -94,5 +94,6 @@ pub fn top_level(cfg: &mut ServiceConfig) {
         .service(crate::health::ready)
         .service(stalls::handlers::board_page)
         .service(crate::verify::handlers::page)
+        .service(receipts::handlers::page)
         .service(crate::verify::handlers::digital_link);
 }

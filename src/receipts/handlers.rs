@@ -300,7 +300,61 @@ pub async fn verify(
     state: web::Data<AppState>,
     number: web::Path<String>,
 ) -> AppResult<web::Json<PublicReceipt>> {
-    let number = number.into_inner();
+    Ok(web::Json(
+        public_receipt(&state, number.into_inner()).await?,
+    ))
+}
+
+/// The receipt's page, the address in its QR code (no login, no JavaScript).
+#[utoipa::path(
+    tag = "public",
+    params(("number" = String, Path, description = "receipt number")),
+    responses((status = 200, content_type = "text/html", description = "the page"), (status = 404, body = Problem))
+)]
+#[get("/r/{number}")]
+pub async fn page(
+    state: web::Data<AppState>,
+    number: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    use crate::lots::labels::{escape_html, format_weight};
+    use std::fmt::Write as _;
+    let r = public_receipt(&state, number.into_inner()).await?;
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>销售凭据 {n}</title>\
+         <style>body{{font-family:sans-serif;margin:1rem}} table{{border-collapse:collapse;width:100%}}\
+         td,th{{border:1px solid #999;padding:.3rem}} .ok{{background:#1b7f3b;color:#fff;padding:1rem;font-weight:bold}}</style>\
+         </head><body><div class=\"ok\">销售凭据真实有效 · Genuine receipt</div><p>编号 No. {n}<br>{seller}<br>{at}</p>\
+         <table><tr><th>追溯码 Trace code</th><th>产品 Product</th><th>重量 Weight</th><th>金额 Amount</th></tr>",
+        n = escape_html(&r.number),
+        seller = escape_html(&r.seller_name),
+        at = crate::time::show(r.issued_at),
+    );
+    for l in &r.lines {
+        let _ = write!(
+            h,
+            "<tr><td><a href=\"/t/{c}\">{c}</a></td><td>{p}</td><td>{w}</td><td>¥{y}.{f:02}</td></tr>",
+            c = escape_html(&l.trace_code),
+            p = escape_html(&l.product_name),
+            w = format_weight(l.weight_g),
+            y = l.price_fen / 100,
+            f = l.price_fen % 100,
+        );
+    }
+    let _ = write!(
+        h,
+        "</table><p>合计 Total ¥{}.{:02}</p></body></html>",
+        r.total_fen / 100,
+        r.total_fen % 100
+    );
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(h))
+}
+
+async fn public_receipt(state: &AppState, number: String) -> AppResult<PublicReceipt> {
     let out = state
         .db
         .read(move |conn| {
@@ -330,5 +384,5 @@ pub async fn verify(
             })
         })
         .await?;
-    Ok(web::Json(out))
+    Ok(out)
 }

@@ -10,7 +10,16 @@ use super::model::Verification;
 
 /// Cached answers.
 pub struct VerificationCache {
-    inner: moka::sync::Cache<String, (NaiveDate, Arc<Verification>)>,
+    inner: moka::sync::Cache<String, (NaiveDate, Cached)>,
+}
+
+/// One cached answer, with its JSON already written (serving it is then a reference-count increment).
+#[derive(Clone)]
+pub struct Cached {
+    /// The answer.
+    pub verification: Arc<Verification>,
+    /// The answer as JSON.
+    pub json: actix_web::web::Bytes,
 }
 
 impl VerificationCache {
@@ -25,7 +34,7 @@ impl VerificationCache {
     }
 
     /// The answer for `code`, if cached today.
-    pub fn get(&self, code: &str, today: NaiveDate) -> Option<Arc<Verification>> {
+    pub fn get(&self, code: &str, today: NaiveDate) -> Option<Cached> {
         match self.inner.get(code) {
             Some((day, v)) if day == today => Some(v),
             _ => None,
@@ -33,7 +42,7 @@ impl VerificationCache {
     }
 
     /// Keep an answer.
-    pub fn put(&self, code: String, today: NaiveDate, v: Arc<Verification>) {
+    pub fn put(&self, code: String, today: NaiveDate, v: Cached) {
         self.inner.insert(code, (today, v));
     }
 

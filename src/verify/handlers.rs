@@ -7,26 +7,35 @@ use actix_web::{get, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::cache::Cached;
 use super::model::{Verification, VerifyStatus};
 use crate::app::AppState;
 use crate::error::{AppResult, Problem};
 use crate::lots::labels::{escape_html, format_weight};
 
-async fn verification(state: &AppState, code: &str) -> AppResult<Arc<Verification>> {
+async fn cached(state: &AppState, code: &str) -> AppResult<Cached> {
     let today = crate::time::today_china();
     let key = crate::lots::trace_code::normalise(code);
-    if let Some(v) = state.verify_cache.get(&key, today) {
-        return Ok(v);
+    if let Some(c) = state.verify_cache.get(&key, today) {
+        return Ok(c);
     }
     let input = code.to_string();
-    let v = Arc::new(
-        state
-            .db
-            .read(move |conn| super::queries::verify(conn, &input, today))
-            .await?,
-    );
-    state.verify_cache.put(key, today, v.clone());
-    Ok(v)
+    let v = state
+        .db
+        .read(move |conn| super::queries::verify(conn, &input, today))
+        .await?;
+    let json =
+        serde_json::to_vec(&v).map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
+    let c = Cached {
+        verification: Arc::new(v),
+        json: json.into(),
+    };
+    state.verify_cache.put(key, today, c.clone());
+    Ok(c)
+}
+
+async fn verification(state: &AppState, code: &str) -> AppResult<Arc<Verification>> {
+    Ok(cached(state, code).await?.verification)
 }
 
 /// Verify a trace code (no login).
@@ -39,9 +48,11 @@ async fn verification(state: &AppState, code: &str) -> AppResult<Arc<Verificatio
 pub async fn verify_json(
     state: web::Data<AppState>,
     code: web::Path<String>,
-) -> AppResult<web::Json<Verification>> {
-    let v = verification(&state, &code.into_inner()).await?;
-    Ok(web::Json((*v).clone()))
+) -> AppResult<HttpResponse> {
+    let c = cached(&state, &code.into_inner()).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .body(c.json))
 }
 
 /// Page language.
