@@ -111,6 +111,16 @@ pub struct AuthSettings {
     #[arg(long, global = true, env = "NIUYANG_LOGIN_WINDOW_SECS", default_value_t = 15 * 60)]
     pub login_window_secs: u64,
 
+    /// Verifications allowed per client address per minute (public `/api/v1/verify`, `/t/`, Digital
+    /// Link); more get 429 with `Retry-After`.
+    #[arg(
+        long,
+        global = true,
+        env = "NIUYANG_VERIFY_PER_MINUTE",
+        default_value_t = 120
+    )]
+    pub verify_per_minute: u32,
+
     /// Proxies whose `X-Forwarded-For` header is believed (comma-separated IP addresses). From any other
     /// peer the header is ignored and the peer address is the client.
     #[arg(
@@ -131,6 +141,7 @@ impl Default for AuthSettings {
             login_max_failures_per_account: 5,
             login_max_failures_per_client: 20,
             login_window_secs: 15 * 60,
+            verify_per_minute: 120,
             trusted_proxies: Vec::new(),
         }
     }

@@ -18,6 +18,7 @@ pub mod error;
 pub mod health;
 pub mod intake;
 pub mod ledger;
+pub mod limits;
 pub mod lots;
 pub mod organisations;
 pub mod paging;

@@ -17,6 +17,8 @@ pub struct Auth {
     pub tokens: token::TokenKeys,
     /// Failed-login counters.
     pub throttle: throttle::LoginThrottle,
+    /// Per-client limits of the public endpoints.
+    pub limits: crate::limits::RateLimits,
     /// The settings in force.
     pub settings: AuthSettings,
 }
@@ -31,6 +33,7 @@ impl Auth {
                 settings.login_max_failures_per_client,
                 std::time::Duration::from_secs(settings.login_window_secs),
             ),
+            limits: crate::limits::RateLimits::new(&settings),
             settings,
         })
     }

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -42,13 +42,15 @@ async fn verification(state: &AppState, code: &str) -> AppResult<Arc<Verificatio
 #[utoipa::path(
     tag = "public",
     params(("code" = String, Path, description = "trace code, with or without hyphens")),
-    responses((status = 200, body = Verification), (status = 400, body = Problem))
+    responses((status = 200, body = Verification), (status = 429, description = "too many requests; see Retry-After", body = Problem))
 )]
 #[get("/verify/{code}")]
 pub async fn verify_json(
+    req: HttpRequest,
     state: web::Data<AppState>,
     code: web::Path<String>,
 ) -> AppResult<HttpResponse> {
+    state.auth.limits.verification(&req)?;
     let c = cached(&state, &code.into_inner()).await?;
     Ok(HttpResponse::Ok()
         .content_type("application/json")
@@ -70,10 +72,12 @@ pub struct PageQuery {
 )]
 #[get("/t/{code}")]
 pub async fn page(
+    req: HttpRequest,
     state: web::Data<AppState>,
     code: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> AppResult<HttpResponse> {
+    state.auth.limits.verification(&req)?;
     let v = verification(&state, &code.into_inner()).await?;
     Ok(render(&v, query.lang.as_deref() == Some("en")))
 }
@@ -87,10 +91,12 @@ pub async fn page(
 )]
 #[get("/01/{gtin}/10/{code}")]
 pub async fn digital_link(
+    req: HttpRequest,
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
     query: web::Query<PageQuery>,
 ) -> AppResult<HttpResponse> {
+    state.auth.limits.verification(&req)?;
     let (gtin, code) = path.into_inner();
     let v = verification(&state, &code).await?;
     let matches = v

@@ -241,3 +241,45 @@ async fn the_page_in_the_label_and_the_digital_link() {
         .await;
     assert!(wrong_gtin.body.as_str().unwrap_or("").contains("查无此码"));
 }
+
+#[actix_web::test]
+async fn verification_is_rate_limited_per_client() {
+    use actix_web::test::TestRequest;
+    let mut app = TestApp::with_settings(niuyang::config::AuthSettings {
+        verify_per_minute: 3,
+        trusted_proxies: vec!["10.0.0.1".parse().expect("ip")],
+        ..niuyang::config::AuthSettings::default()
+    });
+    app.load_demo();
+    let code = niuyang::lots::trace_code::generate();
+    let from = |client: &str| {
+        TestRequest::get()
+            .uri(&format!("/api/v1/verify/{code}"))
+            .peer_addr("10.0.0.1:9000".parse().expect("addr"))
+            .insert_header(("x-forwarded-for", client.to_string()))
+    };
+    for _ in 0..3 {
+        assert_eq!(app.send(from("203.0.113.1")).await.status, StatusCode::OK);
+    }
+    let limited = app.send(from("203.0.113.1")).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS, "{limited:?}");
+    assert_eq!(limited.code(), "too_many_requests");
+    let retry: u64 = limited
+        .headers
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After");
+    assert!((1..=60).contains(&retry));
+    // The page counts too; another shopper is not affected.
+    let page = app
+        .send(
+            TestRequest::get()
+                .uri(&format!("/t/{code}"))
+                .peer_addr("10.0.0.1:9000".parse().expect("addr"))
+                .insert_header(("x-forwarded-for", "203.0.113.1")),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(app.send(from("203.0.113.2")).await.status, StatusCode::OK);
+}
