@@ -142,9 +142,7 @@ pub async fn list(
     let out = state
         .db
         .read(move |conn| {
-            let houses = crate::slaughterhouses::queries::ids_in_scope(conn, &scope)?;
-            let (items, total) = queries::list(conn, &houses, page)?;
-            Ok(Page::new(items, total, page))
+            crate::slaughterhouses::queries::page_over_houses(conn, &scope, page, queries::list)
         })
         .await?;
     Ok(web::Json(out))

@@ -578,3 +578,15 @@ pub fn ids_in_scope(conn: &mut DbConnection, scope: &Scope) -> QueryResult<Vec<S
     }
     q.select(organisations::id).load(conn)
 }
+
+/// One page of a list of records kept per slaughterhouse, over the slaughterhouses inside the scope.
+pub fn page_over_houses<T>(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    page: PageParams,
+    list: impl FnOnce(&mut DbConnection, &[String], PageParams) -> QueryResult<(Vec<T>, i64)>,
+) -> AppResult<crate::paging::Page<T>> {
+    let houses = ids_in_scope(conn, scope)?;
+    let (items, total) = list(conn, &houses, page)?;
+    Ok(crate::paging::Page::new(items, total, page))
+}
