@@ -26,6 +26,8 @@ pub struct AppState {
     pub rules: Arc<RuleSettings>,
     /// Verification answers, emptied on every recall and disposal.
     pub verify_cache: Arc<crate::verify::cache::VerificationCache>,
+    /// Verifications counted and not yet written.
+    pub verify_counter: Arc<crate::verify::counter::VerificationCounter>,
 }
 
 #[derive(OpenApi)]
@@ -46,6 +48,7 @@ pub struct AppState {
         (name = "credit", description = "信用档案 Credit files"),
         (name = "slaughter chain", description = "屠宰环节 Intake, batches, certificates, lots, disposal, fees"),
         (name = "circulation", description = "流通环节 Buyers, shipments, purchase ledgers, recalls"),
+        (name = "complaints", description = "12345 举报投诉 Complaints"),
         (name = "violations", description = "违法违规 Violations"),
         (name = "audit", description = "审计 Audit trail"),
         (name = "public", description = "公众查询 Public reads"),
@@ -105,6 +108,7 @@ pub fn build_app(
         .app_data(extract::json_config())
         .app_data(extract::path_config())
         .app_data(extract::query_config())
+        .app_data(extract::form_config())
         .configure(crate::routes::top_level)
         .service(utoipa_actix_web::scope("/api/v1").configure(crate::routes::api_v1))
         .split_for_parts();
@@ -144,12 +148,21 @@ pub fn prepare(
         auth: Auth::new(serve.auth.clone(), &secret),
         rules: Arc::new(rules.clone()),
         verify_cache: Arc::default(),
+        verify_counter: Arc::default(),
     }))
 }
 
 /// Run the HTTP service until it is stopped.
 pub async fn serve(state: web::Data<AppState>, serve: &ServeSettings) -> anyhow::Result<()> {
     crate::audit::spawn_sealer(state.db.clone())?;
+    crate::verify::signals::spawn_flusher(
+        state.db.clone(),
+        state.verify_counter.clone(),
+        state.verify_cache.clone(),
+        state.rules.clone(),
+        std::time::Duration::from_secs(serve.verify_flush_secs.max(1)),
+    )?;
+    let last = state.clone();
     let mut server = HttpServer::new(move || build_app(state.clone()));
     if let Some(w) = serve.workers {
         server = server.workers(w.max(1));
@@ -159,5 +172,9 @@ pub async fn serve(state: web::Data<AppState>, serve: &ServeSettings) -> anyhow:
         tracing::info!(%addr, "listening");
     }
     server.run().await?;
+    // Write what was counted since the last flush before exiting.
+    if let Err(e) = crate::verify::signals::flush(&last.db, &last.verify_counter, &last.rules) {
+        tracing::error!(error = %e, "writing the last verification counts failed");
+    }
     Ok(())
 }

@@ -58,6 +58,16 @@ pub struct ServeSettings {
     #[arg(long, env = "NIUYANG_WORKERS", global = true)]
     pub workers: Option<usize>,
 
+    /// Seconds between writes of the verification counts (counted in memory in between) and runs of the
+    /// copied-label signals on the lots verified.
+    #[arg(
+        long,
+        env = "NIUYANG_VERIFY_FLUSH_SECS",
+        default_value_t = 5,
+        global = true
+    )]
+    pub verify_flush_secs: u64,
+
     #[command(flatten)]
     pub auth: AuthSettings,
 }
@@ -121,6 +131,26 @@ pub struct AuthSettings {
     )]
     pub verify_per_minute: u32,
 
+    /// Complaints a client address may file per hour through the public form and API (hotline operators
+    /// are not limited); more get 429 with `Retry-After`.
+    #[arg(
+        long,
+        global = true,
+        env = "NIUYANG_COMPLAINTS_PER_HOUR",
+        default_value_t = 10
+    )]
+    pub complaints_per_hour: u32,
+
+    /// Ticket look-ups and reward claims a client address may make per minute (each needs the access code,
+    /// so this is what stops guessing); more get 429 with `Retry-After`.
+    #[arg(
+        long,
+        global = true,
+        env = "NIUYANG_TICKET_LOOKUPS_PER_MINUTE",
+        default_value_t = 20
+    )]
+    pub ticket_lookups_per_minute: u32,
+
     /// Proxies whose `X-Forwarded-For` header is believed (comma-separated IP addresses). From any other
     /// peer the header is ignored and the peer address is the client.
     #[arg(
@@ -142,6 +172,8 @@ impl Default for AuthSettings {
             login_max_failures_per_client: 20,
             login_window_secs: 15 * 60,
             verify_per_minute: 120,
+            complaints_per_hour: 10,
+            ticket_lookups_per_minute: 20,
             trusted_proxies: Vec::new(),
         }
     }
@@ -205,6 +237,71 @@ pub struct RuleSettings {
     )]
     pub shelf_life_frozen_days: u32,
 
+    /// Working days within which a complaint must be dispatched to an officer.
+    #[arg(
+        long,
+        global = true,
+        env = "NIUYANG_COMPLAINT_DISPATCH_DAYS",
+        default_value_t = 1
+    )]
+    pub complaint_dispatch_days: u32,
+
+    /// Working days within which a complaint must be concluded (substantiated or not), from its receipt.
+    #[arg(
+        long,
+        global = true,
+        env = "NIUYANG_COMPLAINT_CONCLUDE_DAYS",
+        default_value_t = 15
+    )]
+    pub complaint_conclude_days: u32,
+
+    /// Public holidays (comma-separated dates) that are not working days. The default is the State
+    /// Council's 2026 schedule plus New Year's Day 2027; add each year's schedule when it is published.
+    #[arg(long, global = true, env = "NIUYANG_HOLIDAYS", value_delimiter = ',', default_value = HOLIDAYS_2026)]
+    pub holidays: Vec<chrono::NaiveDate>,
+
+    /// Weekend days worked in exchange for holidays (调休, comma-separated dates).
+    #[arg(long, global = true, env = "NIUYANG_MAKEUP_WORKDAYS", value_delimiter = ',', default_value = MAKEUP_2026)]
+    pub makeup_workdays: Vec<chrono::NaiveDate>,
+
+    /// Copied-label signal 1: verifications of a lot from the board of a stall that never received it, at or
+    /// above which a violation is recorded.
+    #[arg(
+        long,
+        global = true,
+        env = "NIUYANG_COPIED_LABEL_FOREIGN_STALL_SCANS",
+        default_value_t = 3
+    )]
+    pub copied_label_foreign_stall_scans: i64,
+
+    /// Copied-label signal 2: verifications after the use-by date once every holder's stock is gone.
+    #[arg(
+        long,
+        global = true,
+        env = "NIUYANG_COPIED_LABEL_LATE_SCANS",
+        default_value_t = 5
+    )]
+    pub copied_label_late_scans: i64,
+
+    /// Copied-label signal 3: verifications a kilogram of the lot can explain; more than this many per kg
+    /// (and at least `copied_label_min_scans`) is a signal.
+    #[arg(
+        long,
+        global = true,
+        env = "NIUYANG_COPIED_LABEL_SCANS_PER_KG",
+        default_value_t = 5
+    )]
+    pub copied_label_scans_per_kg: i64,
+
+    /// Copied-label signal 3: the fewest verifications that can be a signal, however light the lot.
+    #[arg(
+        long,
+        global = true,
+        env = "NIUYANG_COPIED_LABEL_MIN_SCANS",
+        default_value_t = 30
+    )]
+    pub copied_label_min_scans: i64,
+
     /// The public address of the service, as printed in QR labels: labels encode `{this}/t/{code}`.
     #[arg(
         long,
@@ -224,12 +321,44 @@ impl Default for RuleSettings {
             product_b_valid_days: 1,
             shelf_life_chilled_days: 7,
             shelf_life_frozen_days: 180,
+            complaint_dispatch_days: 1,
+            complaint_conclude_days: 15,
+            holidays: dates(HOLIDAYS_2026),
+            makeup_workdays: dates(MAKEUP_2026),
+            copied_label_foreign_stall_scans: 3,
+            copied_label_late_scans: 5,
+            copied_label_scans_per_kg: 5,
+            copied_label_min_scans: 30,
             public_base_url: "http://127.0.0.1:8080".to_string(),
         }
     }
 }
 
+/// Public holidays of 2026 (国务院办公厅 schedule) and New Year's Day 2027.
+pub const HOLIDAYS_2026: &str = "2026-01-01,2026-01-02,2026-01-03,\
+2026-02-15,2026-02-16,2026-02-17,2026-02-18,2026-02-19,2026-02-20,2026-02-21,2026-02-22,2026-02-23,\
+2026-04-04,2026-04-05,2026-04-06,2026-05-01,2026-05-02,2026-05-03,2026-05-04,2026-05-05,\
+2026-06-19,2026-06-20,2026-06-21,2026-09-25,2026-09-26,2026-09-27,\
+2026-10-01,2026-10-02,2026-10-03,2026-10-04,2026-10-05,2026-10-06,2026-10-07,2027-01-01";
+
+/// Make-up working days (调休) of 2026.
+pub const MAKEUP_2026: &str = "2026-01-04,2026-02-14,2026-02-28,2026-05-09,2026-09-20,2026-10-10";
+
+fn dates(list: &str) -> Vec<chrono::NaiveDate> {
+    list.split(',')
+        .filter_map(|d| d.trim().parse().ok())
+        .collect()
+}
+
 impl RuleSettings {
+    /// The working-day calendar deadlines are counted in.
+    pub fn calendar(&self) -> crate::workdays::Calendar {
+        crate::workdays::Calendar::new(
+            self.holidays.iter().copied(),
+            self.makeup_workdays.iter().copied(),
+        )
+    }
+
     /// The public verification address of a trace code.
     pub fn verification_url(&self, code: &str) -> String {
         format!("{}/t/{code}", self.public_base_url.trim_end_matches('/'))

@@ -292,6 +292,38 @@ pub mod extract {
         })
     }
 
+    /// Largest form body accepted (bytes): the complaint form with its longest answers fits many times over.
+    pub const FORM_LIMIT: usize = 64 * 1024;
+
+    /// Form bodies (the public pages): size limit, content type, syntax.
+    pub fn form_config() -> web::FormConfig {
+        web::FormConfig::default()
+            .limit(FORM_LIMIT)
+            .error_handler(|err, _req: &HttpRequest| {
+                use actix_web::error::UrlencodedError;
+                match err {
+                    UrlencodedError::Overflow { .. } => AppError::new(
+                        actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+                        "payload_too_large",
+                        format!("提交内容超过 {} KiB 上限", FORM_LIMIT / 1024),
+                        format!("the form is larger than {} KiB", FORM_LIMIT / 1024),
+                    ),
+                    UrlencodedError::ContentType => AppError::new(
+                        actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                        "unsupported_content_type",
+                        "请通过网页表单提交（application/x-www-form-urlencoded）",
+                        "submit the page's form (application/x-www-form-urlencoded)",
+                    ),
+                    other => AppError::bad_request(
+                        "malformed_form",
+                        format!("无法读取提交内容：{other}"),
+                        format!("could not read the form: {other}"),
+                    ),
+                }
+                .into()
+            })
+    }
+
     /// Query strings.
     pub fn query_config() -> web::QueryConfig {
         web::QueryConfig::default().error_handler(|err: QueryPayloadError, _req| {

@@ -15,17 +15,23 @@ use crate::error::{AppError, AppResult};
 /// Per-client quotas of the public endpoints.
 pub struct RateLimits {
     verify: DefaultKeyedRateLimiter<String>,
+    complaints: DefaultKeyedRateLimiter<String>,
+    lookups: DefaultKeyedRateLimiter<String>,
     clock: DefaultClock,
     trusted: Vec<std::net::IpAddr>,
+}
+
+fn per(n: u32) -> NonZeroU32 {
+    NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN)
 }
 
 impl RateLimits {
     /// Limits from the settings.
     pub fn new(settings: &AuthSettings) -> RateLimits {
-        let per_minute =
-            NonZeroU32::new(settings.verify_per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
         RateLimits {
-            verify: RateLimiter::keyed(Quota::per_minute(per_minute)),
+            verify: RateLimiter::keyed(Quota::per_minute(per(settings.verify_per_minute))),
+            complaints: RateLimiter::keyed(Quota::per_hour(per(settings.complaints_per_hour))),
+            lookups: RateLimiter::keyed(Quota::per_minute(per(settings.ticket_lookups_per_minute))),
             clock: DefaultClock::default(),
             trusted: settings.trusted_proxies.clone(),
         }
@@ -33,22 +39,51 @@ impl RateLimits {
 
     /// Count one verification by this request's client; 429 beyond the quota.
     pub fn verification(&self, req: &HttpRequest) -> AppResult<()> {
+        self.check(&self.verify, req, "查询过于频繁", "too many requests")
+    }
+
+    /// Count one complaint filed by this request's client; 429 beyond the quota.
+    pub fn complaint(&self, req: &HttpRequest) -> AppResult<()> {
+        self.check(
+            &self.complaints,
+            req,
+            "提交举报过于频繁",
+            "too many complaints from this address",
+        )
+    }
+
+    /// Count one ticket look-up or reward claim by this request's client; 429 beyond the quota.
+    pub fn lookup(&self, req: &HttpRequest) -> AppResult<()> {
+        self.check(
+            &self.lookups,
+            req,
+            "查询举报过于频繁",
+            "too many ticket look-ups",
+        )
+    }
+
+    fn check(
+        &self,
+        limiter: &DefaultKeyedRateLimiter<String>,
+        req: &HttpRequest,
+        zh: &str,
+        en: &str,
+    ) -> AppResult<()> {
         let client = crate::auth::throttle::client_address(req, &self.trusted);
-        if self.verify.len() > 100_000 {
-            self.verify.retain_recent();
+        if limiter.len() > 100_000 {
+            limiter.retain_recent();
         }
-        self.verify.check_key(&client).map_err(|not_until| {
+        limiter.check_key(&client).map_err(|not_until| {
             let wait = not_until
                 .wait_time_from(self.clock.now())
-                .max(Duration::from_secs(1));
+                .max(Duration::from_secs(1))
+                .as_secs()
+                .max(1);
             AppError::too_many(
                 "too_many_requests",
-                wait.as_secs().max(1),
-                format!("查询过于频繁，请 {} 秒后再试", wait.as_secs().max(1)),
-                format!(
-                    "too many requests; try again in {} s",
-                    wait.as_secs().max(1)
-                ),
+                wait,
+                format!("{zh}，请 {wait} 秒后再试"),
+                format!("{en}; try again in {wait} s"),
             )
         })
     }

@@ -82,6 +82,21 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(receipts::handlers::verify)
         .service(stalls::handlers::board_json)
         .service(crate::verify::handlers::verify_json)
+        // Complaints (12345).
+        .service(crate::complaints::handlers::file_web)
+        .service(crate::complaints::handlers::file_phone)
+        .service(crate::complaints::handlers::lookup)
+        .service(crate::complaints::handlers::claim)
+        .service(crate::complaints::handlers::list)
+        .service(crate::complaints::handlers::overdue)
+        .service(crate::complaints::handlers::get_one)
+        .service(crate::complaints::handlers::officers)
+        .service(crate::complaints::handlers::dispatch)
+        .service(crate::complaints::handlers::investigate)
+        .service(crate::complaints::handlers::conclude)
+        .service(crate::complaints::handlers::reward)
+        .service(crate::complaints::handlers::reward_paid)
+        .service(crate::complaints::handlers::close)
         // Violations.
         .service(violations::handlers::list)
         // Audit trail.
@@ -95,5 +110,10 @@ pub fn top_level(cfg: &mut ServiceConfig) {
         .service(stalls::handlers::board_page)
         .service(crate::verify::handlers::page)
         .service(receipts::handlers::page)
-        .service(crate::verify::handlers::digital_link);
+        .service(crate::verify::handlers::digital_link)
+        .service(crate::complaints::pages::new_form)
+        .service(crate::complaints::pages::submit)
+        .service(crate::complaints::pages::status_form)
+        .service(crate::complaints::pages::status_lookup)
+        .service(crate::complaints::pages::claim);
 }

@@ -477,6 +477,64 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    verification_counts (id) {
+        id -> Text,
+        lot_id -> Text,
+        stall_id -> Nullable<Text>,
+        minute -> Timestamp,
+        hits -> BigInt,
+    }
+}
+
+diesel::table! {
+    complaints (id) {
+        id -> Text,
+        ticket_no -> Text,
+        access_salt -> Text,
+        access_hash -> Text,
+        category -> Text,
+        description -> Text,
+        place -> Nullable<Text>,
+        district -> Nullable<Text>,
+        subject_org_id -> Nullable<Text>,
+        subject_lot_id -> Nullable<Text>,
+        subject_name -> Nullable<Text>,
+        subject_code -> Nullable<Text>,
+        channel -> Text,
+        work_order_no -> Nullable<Text>,
+        reporter_name -> Nullable<Text>,
+        reporter_phone -> Nullable<Text>,
+        side -> Text,
+        routed_org_id -> Nullable<Text>,
+        entered_by -> Nullable<Text>,
+        received_at -> Timestamp,
+        dispatch_due -> Date,
+        conclude_due -> Date,
+    }
+}
+
+diesel::table! {
+    complaint_events (id) {
+        id -> Text,
+        complaint_id -> Text,
+        seq -> Integer,
+        kind -> Text,
+        status -> Text,
+        actor_id -> Nullable<Text>,
+        officer_id -> Nullable<Text>,
+        note -> Nullable<Text>,
+        reply -> Nullable<Text>,
+        reward_fen -> Nullable<BigInt>,
+        paid_on -> Nullable<Date>,
+        claimant_name -> Nullable<Text>,
+        claimant_phone -> Nullable<Text>,
+        claimant_account -> Nullable<Text>,
+        violation_id -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> organisations (org_id));
 diesel::joinable!(slaughterhouses -> organisations (org_id));
 diesel::joinable!(credit_events -> organisations (org_id));
@@ -497,6 +555,8 @@ diesel::joinable!(shipment_lines -> lots (lot_id));
 diesel::joinable!(ledger_entries -> lots (lot_id));
 diesel::joinable!(receipt_lines -> receipts (receipt_id));
 diesel::joinable!(buyer_profiles -> organisations (org_id));
+diesel::joinable!(verification_counts -> lots (lot_id));
+diesel::joinable!(complaint_events -> complaints (complaint_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
@@ -536,4 +596,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     receipts,
     receipt_lines,
     sold_out_marks,
+    verification_counts,
+    complaints,
+    complaint_events,
 );

@@ -103,6 +103,15 @@ pub fn record<T: Audited>(
     Ok(())
 }
 
+/// Actions that record a read of confidential data rather than a write (the entry's content hash is that
+/// of the record read, which verification does not compare with the row).
+pub const ACCESS_ACTIONS: &[&str] = &["view_reporter"];
+
+/// Is `action` the record of a read?
+pub fn is_access(action: &str) -> bool {
+    ACCESS_ACTIONS.contains(&action)
+}
+
 /// A write recorded but not yet sealed into the chain.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = audit_pending)]

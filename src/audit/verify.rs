@@ -196,6 +196,20 @@ fn audited_tables() -> Vec<(&'static str, Loader)> {
                     .load(c)?,
             ))
         }),
+        ("complaint", |c| {
+            Ok(hashes(
+                complaints::table
+                    .select(crate::complaints::model::Complaint::as_select())
+                    .load(c)?,
+            ))
+        }),
+        ("complaint_event", |c| {
+            Ok(hashes(
+                complaint_events::table
+                    .select(crate::complaints::model::ComplaintEvent::as_select())
+                    .load(c)?,
+            ))
+        }),
         ("ledger_entry", |c| {
             Ok(hashes(crate::ledger::queries::all(c)?))
         }),
@@ -288,7 +302,9 @@ pub fn verify(conn: &mut DbConnection) -> AppResult<(VerifyReport, String)> {
             report.entries_checked += 1;
             expected_seq += 1;
             last_hash = e.hash.clone();
-            latest.insert((e.entity, e.entity_id), (Some(e.seq), e.content_hash));
+            if !super::is_access(&e.action) {
+                latest.insert((e.entity, e.entity_id), (Some(e.seq), e.content_hash));
+            }
         }
     }
     report.head_seq = expected_seq - 1;
@@ -301,7 +317,9 @@ pub fn verify(conn: &mut DbConnection) -> AppResult<(VerifyReport, String)> {
         .select(super::PendingEntry::as_select())
         .load(conn)?;
     for p in pending {
-        latest.insert((p.entity, p.entity_id), (None, p.content_hash));
+        if !super::is_access(&p.action) {
+            latest.insert((p.entity, p.entity_id), (None, p.content_hash));
+        }
     }
 
     if report.first_broken.is_none() {

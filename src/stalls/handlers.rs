@@ -21,6 +21,8 @@ use crate::stock::queries as stock;
 /// One lot on the board.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BoardEntry {
+    /// The verification address from this board (counted with the stall as its context).
+    pub verify_url: String,
     /// Trace code, grouped as printed.
     pub trace_code: String,
     /// Product.
@@ -104,6 +106,12 @@ fn board(conn: &mut DbConnection, id: &str, base: &str) -> AppResult<Board> {
             .map(|o| o.name)
             .unwrap_or_default();
         entries.push(BoardEntry {
+            verify_url: format!(
+                "{}/t/{}?stall={}",
+                base.trim_end_matches('/'),
+                lot.trace_code,
+                org.id
+            ),
             trace_code: crate::lots::trace_code::display(&lot.trace_code),
             product_name: lot.product_name,
             weight_held_g: held,
@@ -192,8 +200,9 @@ pub async fn board_page(
     for e in &b.entries {
         let _ = write!(
             html,
-            "<tr><td><code>{code}</code></td><td>{product}{halal}</td><td>{weight}</td><td>{pc}（至 {pc_until}）</td>\
+            "<tr><td><a href=\"{url}\"><code>{code}</code></a></td><td>{product}{halal}</td><td>{weight}</td><td>{pc}（至 {pc_until}）</td>\
              <td>{ic}</td><td>{house}</td><td>{use_by}</td></tr>",
+            url = escape_html(&e.verify_url),
             code = escape_html(&e.trace_code),
             product = escape_html(&e.product_name),
             halal = if e.halal { " <span class=\"halal\">清真 HALAL</span>" } else { "" },

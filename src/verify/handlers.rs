@@ -38,10 +38,27 @@ async fn verification(state: &AppState, code: &str) -> AppResult<Arc<Verificatio
     Ok(cached(state, code).await?.verification)
 }
 
+/// Count a verification of a known code, with the stall it came from when that is a well-formed id.
+fn count(state: &AppState, v: &Verification, stall: Option<&str>) {
+    if let Some(lot) = &v.lot_id {
+        let stall = stall
+            .and_then(|s| uuid::Uuid::parse_str(s.trim()).ok())
+            .map(|u| u.to_string());
+        state.verify_counter.count(lot, stall.as_deref());
+    }
+}
+
+/// Where the shopper came from.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct VerifyQuery {
+    /// The stall whose board the shopper came from (its id), if any.
+    pub stall: Option<String>,
+}
+
 /// Verify a trace code (no login).
 #[utoipa::path(
     tag = "public",
-    params(("code" = String, Path, description = "trace code, with or without hyphens")),
+    params(("code" = String, Path, description = "trace code, with or without hyphens"), VerifyQuery),
     responses((status = 200, body = Verification), (status = 429, description = "too many requests; see Retry-After", body = Problem))
 )]
 #[get("/verify/{code}")]
@@ -49,9 +66,11 @@ pub async fn verify_json(
     req: HttpRequest,
     state: web::Data<AppState>,
     code: web::Path<String>,
+    query: web::Query<VerifyQuery>,
 ) -> AppResult<HttpResponse> {
     state.auth.limits.verification(&req)?;
     let c = cached(&state, &code.into_inner()).await?;
+    count(&state, &c.verification, query.stall.as_deref());
     Ok(HttpResponse::Ok()
         .content_type("application/json")
         .body(c.json))
@@ -62,6 +81,8 @@ pub async fn verify_json(
 pub struct PageQuery {
     /// `en` for English; Chinese otherwise.
     pub lang: Option<String>,
+    /// The stall whose board the shopper came from (its id), if any.
+    pub stall: Option<String>,
 }
 
 /// The verification page for a phone (no login, no JavaScript): the address inside every QR label.
@@ -79,6 +100,7 @@ pub async fn page(
 ) -> AppResult<HttpResponse> {
     state.auth.limits.verification(&req)?;
     let v = verification(&state, &code.into_inner()).await?;
+    count(&state, &v, query.stall.as_deref());
     Ok(render(&v, query.lang.as_deref() == Some("en")))
 }
 
@@ -110,6 +132,7 @@ pub async fn digital_link(
             en,
         ));
     }
+    count(&state, &v, query.stall.as_deref());
     Ok(render(&v, en))
 }
 
@@ -148,8 +171,17 @@ fn render(v: &Verification, en: bool) -> HttpResponse {
         code = escape_html(&code_display),
         advice = escape_html(advice),
     );
-    if let Some(w) = &v.copied_label_warning {
-        let _ = write!(h, "<div class=\"warn\">{}</div>", escape_html(w));
+    let warning = if en {
+        &v.copied_label_warning_en
+    } else {
+        &v.copied_label_warning
+    };
+    if let Some(w) = warning {
+        let _ = write!(
+            h,
+            "<div class=\"warn\" role=\"alert\">{}</div>",
+            escape_html(w)
+        );
     }
     if let Some(l) = &v.lot {
         h.push_str("<dl>");

@@ -160,6 +160,11 @@ pub struct Verification {
     pub advice_en: String,
     /// Suspected copied label (a warning on top of any status), when there is one.
     pub copied_label_warning: Option<String>,
+    /// The same warning in English.
+    pub copied_label_warning_en: Option<String>,
+    /// The lot's id (kept inside the service, for counting).
+    #[serde(skip)]
+    pub lot_id: Option<String>,
     /// The lot, for a known code.
     pub lot: Option<LotFacts>,
 }
@@ -176,6 +181,8 @@ impl Verification {
             title_en: te.into(),
             advice_en: ae.into(),
             copied_label_warning: None,
+            copied_label_warning_en: None,
+            lot_id: None,
             lot: None,
         }
     }

@@ -43,8 +43,26 @@ pub fn verify(conn: &mut DbConnection, input: &str, today: NaiveDate) -> AppResu
         LotStatus::Active => VerifyStatus::Valid,
     };
     let facts = facts(conn, &lot)?;
+    let signals = super::signals::recorded_signals(conn, &lot.id)?;
+    let (warning, warning_en) = if signals.is_empty() {
+        (None, None)
+    } else {
+        (
+            Some(
+                "警告：该追溯码出现疑似假冒或重复使用标签的情况，监管部门已介入。请向商家索取检疫、检验证明，或拨打 12345 举报。"
+                    .to_string(),
+            ),
+            Some(
+                "Warning: this code shows signs of a copied or reused label and the authorities are looking into it. Ask the seller for the certificates, or call 12345."
+                    .to_string(),
+            ),
+        )
+    };
     Ok(Verification {
         lot: Some(facts),
+        lot_id: Some(lot.id.clone()),
+        copied_label_warning: warning,
+        copied_label_warning_en: warning_en,
         ..Verification::bare(code, status)
     })
 }

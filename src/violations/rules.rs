@@ -227,3 +227,97 @@ pub const ATTEMPTS: &[Rule] = &[
 pub fn attempt_rule(code: &str) -> Option<&'static Rule> {
     ATTEMPTS.iter().find(|r| r.code == code)
 }
+
+/// Substantiated 12345 complaints, one rule per complaint category (`complaint_` + the category code).
+pub const COMPLAINTS: &[Rule] = &[
+    rule(
+        "complaint_unlicensed_slaughter",
+        "一",
+        Severity::High,
+        "举报查实：私屠滥宰",
+        "complaint substantiated: unlicensed slaughter",
+    ),
+    rule(
+        "complaint_unquarantined",
+        "九",
+        Severity::High,
+        "举报查实：销售未经检疫或检验的肉品",
+        "complaint substantiated: unquarantined or uninspected meat on sale",
+    ),
+    rule(
+        "complaint_failed_inspection",
+        "九",
+        Severity::High,
+        "举报查实：销售检疫检验不合格的肉品",
+        "complaint substantiated: meat that failed quarantine or inspection on sale",
+    ),
+    rule(
+        "complaint_sick_or_dead",
+        "九",
+        Severity::High,
+        "举报查实：销售病死畜肉",
+        "complaint substantiated: meat of sick or dead animals on sale",
+    ),
+    rule(
+        "complaint_water_injected",
+        "九",
+        Severity::High,
+        "举报查实：注水肉",
+        "complaint substantiated: water-injected meat",
+    ),
+    rule(
+        "complaint_adulterated",
+        "九",
+        Severity::High,
+        "举报查实：掺假肉品",
+        "complaint substantiated: adulterated meat",
+    ),
+    rule(
+        "complaint_not_in_network",
+        "七",
+        Severity::Medium,
+        "举报查实：销售未纳入肉品安全信息网络的产品",
+        "complaint substantiated: meat from outside the network on sale",
+    ),
+    rule(
+        "complaint_other",
+        "九",
+        Severity::Low,
+        "举报查实：其他违法违规行为",
+        "complaint substantiated: other breach",
+    ),
+];
+
+/// The rule a substantiated complaint of this category names.
+pub fn complaint_rule(category: &str) -> &'static Rule {
+    let code = format!("complaint_{category}");
+    COMPLAINTS
+        .iter()
+        .find(|r| r.code == code)
+        .unwrap_or(&COMPLAINTS[COMPLAINTS.len() - 1])
+}
+
+/// Copied-label signal: verified from the board of a stall that never received the lot.
+pub const COPIED_LABEL_FOREIGN_STALL: Rule = rule(
+    "copied_label_foreign_stall",
+    "七",
+    Severity::High,
+    "疑似套用标签：未进货该批产品的摊位展示其追溯码",
+    "suspected copied label: shown at a stall that never received the lot",
+);
+/// Copied-label signal: verified after the use-by date with no stock left anywhere.
+pub const COPIED_LABEL_AFTER_STOCK: Rule = rule(
+    "copied_label_after_stock",
+    "九",
+    Severity::Medium,
+    "疑似重复使用标签：过期且已售完后仍被查询",
+    "suspected reused label: verified after its use-by date with all stock gone",
+);
+/// Copied-label signal: far more verifications than the lot's weight explains.
+pub const COPIED_LABEL_SCAN_VOLUME: Rule = rule(
+    "copied_label_scan_volume",
+    "九",
+    Severity::Medium,
+    "疑似复制标签：查询次数远超产品重量所能解释",
+    "suspected copied label: verified far more often than its weight explains",
+);

@@ -161,6 +161,7 @@ impl TestApp {
             auth: Auth::new(settings, SECRET),
             rules: std::sync::Arc::new(niuyang::config::RuleSettings::default()),
             verify_cache: std::sync::Arc::default(),
+            verify_counter: std::sync::Arc::default(),
         });
         TestApp {
             db,

@@ -1,0 +1,11 @@
+//! 12345 complaints (notice art. 十): public filing and hotline entry, routing to the administration that
+//! handles it, the investigation workflow with working-day deadlines, the reporter's confidentiality (food
+//! safety law art. 115), substantiated complaints becoming violations, and rewards.
+
+pub mod domain;
+pub mod handlers;
+pub mod model;
+pub mod outcome;
+pub mod pages;
+pub mod queries;
+pub mod views;
