@@ -173,7 +173,12 @@ pub async fn serve(state: web::Data<AppState>, serve: &ServeSettings) -> anyhow:
     }
     server.run().await?;
     // Write what was counted since the last flush before exiting.
-    if let Err(e) = crate::verify::signals::flush(&last.db, &last.verify_counter, &last.rules) {
+    if let Err(e) = crate::verify::signals::flush(
+        &last.db,
+        &last.verify_counter,
+        &last.verify_cache,
+        &last.rules,
+    ) {
         tracing::error!(error = %e, "writing the last verification counts failed");
     }
     Ok(())

@@ -28,9 +28,15 @@ pub const COPIED_LABEL_RULES: [&Rule; 3] = [
     &rules::COPIED_LABEL_SCAN_VOLUME,
 ];
 
-/// Write the tally and run the signals on the lots it touched; answers with the signals recorded. Counts
-/// go back into the tally when the write fails.
-pub fn flush(db: &Db, counter: &VerificationCounter, rules: &RuleSettings) -> AppResult<usize> {
+/// Write the tally and run the signals on the lots it touched; answers with the signals recorded (and
+/// empties the verification cache when there are any, so the warning shows at once). Counts go back into
+/// the tally when the write fails.
+pub fn flush(
+    db: &Db,
+    counter: &VerificationCounter,
+    cache: &super::cache::VerificationCache,
+    rules: &RuleSettings,
+) -> AppResult<usize> {
     let rows = counter.take();
     if rows.is_empty() {
         return Ok(0);
@@ -80,13 +86,15 @@ pub fn flush(db: &Db, counter: &VerificationCounter, rules: &RuleSettings) -> Ap
         }
         Ok(signals)
     });
-    if result.is_err() {
-        counter.restore(kept);
+    match &result {
+        Err(_) => counter.restore(kept),
+        Ok(n) if *n > 0 => cache.invalidate_all(),
+        Ok(_) => {}
     }
     result
 }
 
-/// Write the tally every `every` (the service's flusher thread); signals empty the verification cache.
+/// Write the tally every `every` (the service's flusher thread).
 pub fn spawn_flusher(
     db: Db,
     counter: std::sync::Arc<VerificationCounter>,
@@ -98,12 +106,9 @@ pub fn spawn_flusher(
         .name("verification-counts".into())
         .spawn(move || loop {
             std::thread::sleep(every);
-            match flush(&db, &counter, &rules) {
+            match flush(&db, &counter, &cache, &rules) {
                 Ok(0) => {}
-                Ok(n) => {
-                    tracing::warn!(signals = n, "copied-label signals recorded");
-                    cache.invalidate_all();
-                }
+                Ok(n) => tracing::warn!(signals = n, "copied-label signals recorded"),
                 Err(e) => tracing::error!(error = %e, "writing verification counts failed"),
             }
         })

@@ -12,12 +12,12 @@ use crate::slaughter::Chain;
 
 const SUIBEI: &str = "广州市穗北牛羊定点屠宰场";
 
-fn buyer(app: &TestApp, username: &str) -> (String, String) {
+pub fn buyer(app: &TestApp, username: &str) -> (String, String) {
     let a = app.account(username);
     (a.org_id.clone(), a.token.clone())
 }
 
-async fn ship(
+pub async fn ship(
     app: &TestApp,
     token: &str,
     buyer_id: &str,
@@ -36,7 +36,7 @@ async fn ship(
     .await
 }
 
-async fn confirm(
+pub async fn confirm(
     app: &TestApp,
     token: &str,
     scanned: &str,
@@ -56,7 +56,7 @@ async fn confirm(
 }
 
 /// A batch at 穗北 with lots of the given weights; returns (lot ids, trace codes).
-async fn lots(c: &Chain<'_>, tag_from: u32, weights: &[i64]) -> (Vec<String>, Vec<String>) {
+pub async fn lots(c: &Chain<'_>, tag_from: u32, weights: &[i64]) -> (Vec<String>, Vec<String>) {
     let total: i64 = weights.iter().sum();
     let batch = c.ready_batch(tag_from, 2, total).await;
     let made = c.lots(&batch, weights).await;

@@ -10,7 +10,7 @@ use crate::common::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_niuyang");
 
-fn niuyang(db: &TestDb, data_dir: &std::path::Path) -> Command {
+pub fn niuyang(db: &TestDb, data_dir: &std::path::Path) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.env_remove("NIUYANG_ADMIN_PASSWORD")
         .env_remove("NIUYANG_JWT_SECRET")
@@ -29,11 +29,25 @@ fn free_port() -> u16 {
 
 /// One HTTP/1.1 request over a fresh connection; returns status and body.
 fn http(port: u16, method: &str, path: &str, body: Option<&str>) -> Option<(u16, String)> {
+    http_as(port, method, path, body, None)
+}
+
+/// The same with a bearer token.
+pub fn http_as(
+    port: u16,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+    token: Option<&str>,
+) -> Option<(u16, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
     let body = body.unwrap_or("");
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
     let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     s.write_all(req.as_bytes()).ok()?;
@@ -47,15 +61,21 @@ fn http(port: u16, method: &str, path: &str, body: Option<&str>) -> Option<(u16,
     Some((status, body))
 }
 
-struct Server {
+pub struct Server {
     child: Child,
-    port: u16,
+    pub port: u16,
 }
 
 impl Server {
-    fn start(db: &TestDb, data_dir: &std::path::Path) -> Server {
+    pub fn start(db: &TestDb, data_dir: &std::path::Path) -> Server {
+        Self::start_logging(db, data_dir, "info")
+    }
+
+    /// Start with the log at `level`.
+    pub fn start_logging(db: &TestDb, data_dir: &std::path::Path, level: &str) -> Server {
         let port = free_port();
         let mut child = niuyang(db, data_dir)
+            .env("NIUYANG_LOG", level)
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -74,7 +94,7 @@ impl Server {
     }
 
     /// Stop it and return (stdout, stderr).
-    fn stop(mut self) -> (String, String) {
+    pub fn stop(mut self) -> (String, String) {
         let _ = self.child.kill();
         let _ = self.child.wait();
         let mut out = String::new();

@@ -153,13 +153,24 @@ impl TestApp {
     }
 
     pub fn with_settings(settings: AuthSettings) -> TestApp {
+        Self::with_all(settings, niuyang::config::RuleSettings::default())
+    }
+
+    /// An application with these rule parameters and the demo dataset.
+    pub fn with_rules_and_demo(rules: niuyang::config::RuleSettings) -> TestApp {
+        let mut app = Self::with_all(AuthSettings::default(), rules);
+        app.load_demo();
+        app
+    }
+
+    pub fn with_all(settings: AuthSettings, rules: niuyang::config::RuleSettings) -> TestApp {
         let db = TestDb::new();
         let pool = Db::connect(&db.url, 4).expect("connect");
         pool.migrate().expect("migrate");
         let state = web::Data::new(AppState {
             db: pool,
             auth: Auth::new(settings, SECRET),
-            rules: std::sync::Arc::new(niuyang::config::RuleSettings::default()),
+            rules: std::sync::Arc::new(rules),
             verify_cache: std::sync::Arc::default(),
             verify_counter: std::sync::Arc::default(),
         });
@@ -245,6 +256,18 @@ impl TestApp {
         };
         self.accounts.insert(username.to_string(), a.clone());
         a
+    }
+
+    /// Write the verification counts and run the copied-label signals now (the service does it every few
+    /// seconds); returns the signals recorded.
+    pub fn flush_verifications(&self) -> usize {
+        niuyang::verify::signals::flush(
+            &self.state.db,
+            &self.state.verify_counter,
+            &self.state.verify_cache,
+            &self.state.rules,
+        )
+        .expect("flush")
     }
 
     pub fn account(&self, username: &str) -> &Account {

@@ -348,7 +348,7 @@ async fn story_1_from_truck_to_labelled_lots() {
     assert_eq!(audit.body["ok"], true, "{audit:?}");
 }
 
-async fn png_bytes(app: &TestApp, token: &str, lot_id: &str) -> Vec<u8> {
+pub async fn png_bytes(app: &TestApp, token: &str, lot_id: &str) -> Vec<u8> {
     use actix_web::test;
     let service = test::init_service(niuyang::app::build_app(app.state.clone())).await;
     let req = TestRequest::get()

@@ -1,0 +1,538 @@
+//! 12345 complaints: story 5 end to end (phone report, routing, dispatch, investigation, violation, credit
+//! file, reward, follow-up with ticket and access code), story 3 (a shopper scans the label and reports
+//! from the page), the rules of filing, routing, deadlines and overdue lists, the pages, the abuse limits,
+//! and the reporter's confidentiality searched for in every answer of every role, the audit trail and the
+//! exports.
+
+use actix_web::http::StatusCode;
+use actix_web::test::TestRequest;
+use diesel::connection::SimpleConnection;
+use serde_json::{json, Value};
+
+use crate::common::*;
+
+pub const PHONE: &str = "13987654321";
+pub const NAME: &str = "欧阳保密";
+
+/// A phone complaint entered by hotline.01 against 江南 stall 12 (Haizhu).
+pub async fn phoned_in(app: &TestApp, work_order: &str) -> Value {
+    let stall = app.account("vendor.jiangnan12").org_id.clone();
+    let r = app
+        .post(
+            "/api/v1/hotline/complaints",
+            Some(&app.token("hotline.01")),
+            json!({"category": "water_injected", "description": "江南市场12号档的牛肉明显注水，按压出水",
+                   "place": "海珠区江南市场 12 号档", "subject_org_id": stall,
+                   "reporter_name": NAME, "reporter_phone": "139-8765-4321", "work_order_no": work_order}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{r:?}");
+    r.body
+}
+
+async fn mv(app: &TestApp, who: &str, id: &str, step: &str, body: Value) -> Resp {
+    app.post(
+        &format!("/api/v1/complaints/{id}/{step}"),
+        Some(&app.token(who)),
+        body,
+    )
+    .await
+}
+
+async fn lookup(app: &TestApp, ticket: &str, code: &str) -> Resp {
+    app.post(
+        "/api/v1/public/complaints/lookup",
+        None,
+        json!({"ticket_no": ticket, "access_code": code}),
+    )
+    .await
+}
+
+#[actix_web::test]
+async fn story_5_a_phoned_in_report_of_water_injected_beef_to_its_reward() {
+    let app = TestApp::with_demo();
+    let filed = phoned_in(&app, "GZ12345-20261128-0001").await;
+    let id = filed["id"].as_str().expect("id").to_string();
+    let ticket = filed["ticket_no"].as_str().expect("ticket").to_string();
+    let code = filed["access_code"].as_str().expect("code").to_string();
+    assert!(ticket.starts_with("TS"));
+    assert_eq!(code.len(), 10);
+    // A buyer is the subject: the circulation administration of the stall's district.
+    assert_eq!(filed["routed_to"], "肉品流通行政管理部门");
+    assert_eq!(filed["district"], "海珠区");
+    let calendar = app.state.rules.calendar();
+    let today = niuyang::time::today_china();
+    assert_eq!(
+        filed["dispatch_due"],
+        calendar.add_working_days(today, 1).to_string()
+    );
+    assert_eq!(
+        filed["conclude_due"],
+        calendar.add_working_days(today, 15).to_string()
+    );
+
+    // The same work order cannot be entered twice.
+    let again = app
+        .post(
+            "/api/v1/hotline/complaints",
+            Some(&app.token("hotline.01")),
+            json!({"category": "other", "description": "重复", "work_order_no": "GZ12345-20261128-0001"}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{again:?}");
+
+    // The reporter follows it: received, nothing personal of staff.
+    let seen = lookup(&app, &ticket, &code).await;
+    assert_eq!(seen.status, StatusCode::OK, "{seen:?}");
+    assert_eq!(seen.body["status"], "received");
+    assert_eq!(seen.body["handled_by"], "肉品流通行政管理部门");
+    assert!(seen.body["reply"].is_null());
+
+    // Only the moves the workflow allows, by who it allows.
+    let officer = app.account("inspector.haizhu").user_id.clone();
+    assert_eq!(
+        mv(&app, "inspector.haizhu", &id, "investigate", json!({}))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let officers = app
+        .get(
+            &format!("/api/v1/complaints/{id}/officers"),
+            Some(&app.token("hotline.01")),
+        )
+        .await;
+    let names: Vec<&str> = officers
+        .body
+        .as_array()
+        .expect("officers")
+        .iter()
+        .filter_map(|o| o["username"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"inspector.haizhu") && names.contains(&"mr.city"),
+        "{names:?}"
+    );
+    assert!(
+        !names.contains(&"inspector.city"),
+        "the slaughter side's inspector is not eligible: {names:?}"
+    );
+    let wrong_officer = mv(
+        &app,
+        "hotline.01",
+        &id,
+        "dispatch",
+        json!({"officer_id": app.account("inspector.city").user_id}),
+    )
+    .await;
+    assert_eq!(
+        wrong_officer.code(),
+        "officer_not_eligible",
+        "{wrong_officer:?}"
+    );
+    let d = mv(
+        &app,
+        "hotline.01",
+        &id,
+        "dispatch",
+        json!({"officer_id": officer, "note": "请核查"}),
+    )
+    .await;
+    assert_eq!(d.status, StatusCode::OK, "{d:?}");
+    assert_eq!(d.body["status"], "dispatched");
+    assert_eq!(
+        mv(&app, "hotline.01", &id, "investigate", json!({}))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let early = mv(
+        &app,
+        "inspector.haizhu",
+        &id,
+        "conclude",
+        json!({"substantiated": true, "finding": "x", "reply": "x"}),
+    )
+    .await;
+    assert_eq!(early.code(), "complaint_wrong_status", "{early:?}");
+    assert!(early.body["detail"]
+        .as_str()
+        .is_some_and(|d| d.contains("已派单")));
+    assert_eq!(
+        mv(
+            &app,
+            "inspector.haizhu",
+            &id,
+            "investigate",
+            json!({"note": "到场检查"})
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    let concluded = mv(
+        &app,
+        "inspector.haizhu",
+        &id,
+        "conclude",
+        json!({
+        "substantiated": true,
+        "finding": "现场抽检牛肉水分含量 82%，超过 GB 18394 限量",
+        "reply": "经查，该档口销售注水牛肉属实，已立案处理。感谢您的举报。"}),
+    )
+    .await;
+    assert_eq!(concluded.status, StatusCode::OK, "{concluded:?}");
+    assert_eq!(concluded.body["status"], "substantiated");
+
+    // A violation against the stall, linked to the ticket; an event in its credit file.
+    let stall = app.account("vendor.jiangnan12").org_id.clone();
+    let v = app
+        .get(
+            "/api/v1/violations?rule=complaint_water_injected",
+            Some(&app.token("mr.haizhu")),
+        )
+        .await;
+    let items = v.body["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1, "{v:?}");
+    assert_eq!(items[0]["subject_org_id"], stall);
+    assert_eq!(items[0]["source"], "complaint");
+    assert!(items[0]["records"].to_string().contains(&id));
+    assert!(items[0]["summary"]
+        .as_str()
+        .is_some_and(|s| s.contains(&ticket)));
+    let credit = app
+        .get(
+            &format!("/api/v1/organisations/{stall}/credit-events"),
+            Some(&app.token("mr.haizhu")),
+        )
+        .await;
+    assert!(credit.body.to_string().contains(&ticket), "{credit:?}");
+
+    // The reward: granted by the circulation regulator (not by the hotline, nor the slaughter side).
+    assert_eq!(
+        mv(
+            &app,
+            "sr.city",
+            &id,
+            "reward",
+            json!({"amount_fen": 50_000})
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        mv(
+            &app,
+            "hotline.01",
+            &id,
+            "reward",
+            json!({"amount_fen": 50_000})
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        mv(&app, "mr.haizhu", &id, "reward", json!({"amount_fen": 0}))
+            .await
+            .code(),
+        "invalid_amount"
+    );
+    let r = mv(
+        &app,
+        "mr.haizhu",
+        &id,
+        "reward",
+        json!({"amount_fen": 50_000, "note": "按举报奖励办法"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(r.body["status"], "rewarded");
+
+    // The reporter sees the reply and the reward, and claims it.
+    let seen = lookup(&app, &ticket, &code.to_lowercase()).await;
+    assert_eq!(seen.body["status"], "rewarded", "{seen:?}");
+    assert_eq!(
+        seen.body["reply"],
+        "经查，该档口销售注水牛肉属实，已立案处理。感谢您的举报。"
+    );
+    assert_eq!(seen.body["reward_fen"], 50_000);
+    assert_eq!(seen.body["reward_claimed"], false);
+    let wrong = app.post("/api/v1/public/complaints/claim", None,
+        json!({"ticket_no": ticket, "access_code": "AAAAAAAAAA", "name": "x", "phone": "13800000000"})).await;
+    assert_eq!(wrong.code(), "ticket_not_found");
+    let claim = app.post("/api/v1/public/complaints/claim", None,
+        json!({"ticket_no": ticket, "access_code": code, "name": NAME, "phone": PHONE, "account": "6222 0000 1111"})).await;
+    assert_eq!(claim.status, StatusCode::OK, "{claim:?}");
+    assert_eq!(claim.body["reward_claimed"], true);
+    let twice = app
+        .post(
+            "/api/v1/public/complaints/claim",
+            None,
+            json!({"ticket_no": ticket, "access_code": code, "name": NAME, "phone": PHONE}),
+        )
+        .await;
+    assert_eq!(twice.code(), "reward_already_claimed");
+    let future = mv(
+        &app,
+        "mr.haizhu",
+        &id,
+        "reward/paid",
+        json!({"paid_on": "2099-01-01"}),
+    )
+    .await;
+    assert_eq!(future.code(), "date_in_future");
+    let paid = mv(
+        &app,
+        "mr.haizhu",
+        &id,
+        "reward/paid",
+        json!({"paid_on": today}),
+    )
+    .await;
+    assert_eq!(paid.status, StatusCode::OK, "{paid:?}");
+    assert_eq!(
+        mv(
+            &app,
+            "mr.haizhu",
+            &id,
+            "reward/paid",
+            json!({"paid_on": today})
+        )
+        .await
+        .code(),
+        "reward_already_paid"
+    );
+    let closed = mv(
+        &app,
+        "inspector.haizhu",
+        &id,
+        "close",
+        json!({"note": "办结"}),
+    )
+    .await;
+    assert_eq!(closed.body["status"], "closed", "{closed:?}");
+    assert_eq!(
+        mv(&app, "inspector.haizhu", &id, "close", json!({}))
+            .await
+            .code(),
+        "complaint_wrong_status"
+    );
+
+    // Every move is kept, in order, with who made it.
+    let full = app
+        .get(
+            &format!("/api/v1/complaints/{id}"),
+            Some(&app.token("mr.haizhu")),
+        )
+        .await;
+    let kinds: Vec<&str> = full.body["moves"]
+        .as_array()
+        .expect("moves")
+        .iter()
+        .filter_map(|m| m["kind"].as_str())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "received",
+            "dispatched",
+            "investigating",
+            "substantiated",
+            "rewarded",
+            "reward_claimed",
+            "reward_paid",
+            "closed"
+        ]
+    );
+    assert_eq!(
+        full.body["moves"][1]["actor_id"],
+        app.account("hotline.01").user_id
+    );
+    assert_eq!(
+        full.body["moves"][4]["actor_id"],
+        app.account("mr.haizhu").user_id
+    );
+    let seen = lookup(&app, &ticket, &code).await;
+    assert_eq!(seen.body["status"], "closed");
+    assert_eq!(seen.body["reward_paid_on"], today.to_string());
+    assert_eq!(seen.body["steps"].as_array().map(Vec::len), Some(8));
+
+    // The audit trail holds every write, and is sound.
+    let audit = app
+        .get("/api/v1/audit/verify", Some(&app.token("sr.city")))
+        .await;
+    assert_eq!(audit.body["first_broken"], Value::Null, "{audit:?}");
+}
+
+#[actix_web::test]
+async fn filing_checks_and_routing() {
+    let mut app = TestApp::with_settings(niuyang::config::AuthSettings {
+        complaints_per_hour: 100,
+        ..niuyang::config::AuthSettings::default()
+    });
+    app.load_demo();
+    let file = |body: Value| {
+        let app = &app;
+        async move { app.post("/api/v1/complaints", None, body).await }
+    };
+    // Anonymous web report without a subject: category table. 私屠滥宰 → slaughter side.
+    let r = file(json!({"category": "unlicensed_slaughter", "description": "夜间有人在村里宰牛", "district": "conghua"})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{r:?}");
+    assert_eq!(r.body["routed_to"], "屠宰行政管理部门");
+    assert_eq!(r.body["district"], "从化区");
+    let r = file(json!({"category": "sick_or_dead", "description": "疑似病死羊肉"})).await;
+    assert_eq!(r.body["routed_to"], "肉品流通行政管理部门", "{r:?}");
+    // A named slaughterhouse routes to the slaughter side whatever the category, in its district.
+    let house = app.org_id("广州市穗北牛羊定点屠宰场");
+    let r = file(json!({"category": "water_injected", "description": "出厂牛肉注水", "subject_org_id": house})).await;
+    assert_eq!(r.body["routed_to"], "屠宰行政管理部门");
+    assert_eq!(r.body["district"], "白云区");
+
+    // Refusals, each with its code and message.
+    let bad = file(json!({"category": "other", "description": "  "})).await;
+    assert_eq!(bad.code(), "invalid_field");
+    let bad = file(json!({"category": "other", "description": "x".repeat(2001)})).await;
+    assert_eq!(bad.code(), "invalid_field");
+    let bad = file(json!({"category": "rotten", "description": "x"})).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let bad = file(json!({"category": "other", "description": "x", "work_order_no": "W1"})).await;
+    assert_eq!(bad.code(), "work_order_not_allowed");
+    let bad =
+        file(json!({"category": "other", "description": "x", "reporter_phone": "call me"})).await;
+    assert_eq!(bad.code(), "invalid_phone");
+    assert_eq!(bad.body["detail"], "联系电话格式不正确");
+    let code = niuyang::lots::trace_code::generate();
+    let mut typo: Vec<char> = code.chars().collect();
+    typo[3] = if typo[3] == '1' { '2' } else { '1' };
+    let bad = file(json!({"category": "other", "description": "x", "trace_code": typo.iter().collect::<String>()})).await;
+    assert_eq!(bad.code(), "mistyped_code");
+    // A well-formed code the system does not know is kept: it may be a counterfeit label.
+    let kept = file(
+        json!({"category": "not_in_network", "description": "标签查无此码", "trace_code": code}),
+    )
+    .await;
+    assert_eq!(kept.status, StatusCode::CREATED, "{kept:?}");
+    let vendor_org = app.account("vendor.crv").org_id.clone();
+    let bad = file(json!({"category": "other", "description": "x", "subject_org_id": app.account("hotline.01").org_id})).await;
+    assert_eq!(bad.code(), "unknown_subject");
+    assert_eq!(
+        file(json!({"category": "other", "description": "x", "subject_org_id": vendor_org}))
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+    // The hotline needs the work order; only hotline operators enter phone complaints.
+    let bad = app
+        .post(
+            "/api/v1/hotline/complaints",
+            Some(&app.token("hotline.01")),
+            json!({"category": "other", "description": "x"}),
+        )
+        .await;
+    assert_eq!(bad.code(), "work_order_required");
+    let not_hotline = app
+        .post(
+            "/api/v1/hotline/complaints",
+            Some(&app.token("mr.city")),
+            json!({"category": "other", "description": "x", "work_order_no": "W9"}),
+        )
+        .await;
+    assert_eq!(not_hotline.status, StatusCode::FORBIDDEN);
+    // Follow-up: a wrong access code reads as an unknown ticket.
+    let ticket = kept.body["ticket_no"].as_str().expect("ticket");
+    assert_eq!(
+        lookup(&app, ticket, "WRONGCODE2").await.code(),
+        "ticket_not_found"
+    );
+    assert_eq!(
+        lookup(&app, "TS000", "x").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[actix_web::test]
+async fn overdue_complaints_are_listed_for_those_who_handle_them() {
+    let app = TestApp::with_demo();
+    let late = phoned_in(&app, "W-LATE").await;
+    let on_time = phoned_in(&app, "W-ONTIME").await;
+    let undispatched = phoned_in(&app, "W-UNDISPATCHED").await;
+    let officer = app.account("inspector.haizhu").user_id.clone();
+    for c in [&late, &on_time] {
+        let id = c["id"].as_str().expect("id");
+        assert_eq!(
+            mv(
+                &app,
+                "hotline.01",
+                id,
+                "dispatch",
+                json!({"officer_id": officer})
+            )
+            .await
+            .status,
+            StatusCode::OK
+        );
+    }
+    // Time passes for two of them (deadlines moved into the past behind the service's back).
+    for (c, days) in [(&late, "conclude_due"), (&undispatched, "dispatch_due")] {
+        app.db
+            .raw()
+            .batch_execute(&format!(
+                "UPDATE complaints SET {days} = '2026-01-05' WHERE id = '{}'",
+                c["id"].as_str().expect("id")
+            ))
+            .expect("time");
+    }
+    let list = app
+        .get("/api/v1/complaints/overdue", Some(&app.token("mr.haizhu")))
+        .await;
+    assert_eq!(list.status, StatusCode::OK, "{list:?}");
+    let ids: Vec<&str> = list.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    assert!(ids.contains(&late["id"].as_str().expect("id")));
+    assert!(ids.contains(&undispatched["id"].as_str().expect("id")));
+    assert!(!ids.contains(&on_time["id"].as_str().expect("id")));
+    assert!(list.body["items"][0]["overdue"].as_bool().unwrap_or(false));
+    // The slaughter side does not see circulation complaints; a vendor sees none.
+    let other = app
+        .get("/api/v1/complaints/overdue", Some(&app.token("sr.city")))
+        .await;
+    assert_eq!(other.body["total"], 0, "{other:?}");
+    assert_eq!(
+        app.get("/api/v1/complaints/overdue", Some(&app.token("vendor.crv")))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // Concluding takes it off the list.
+    let id = late["id"].as_str().expect("id");
+    mv(&app, "inspector.haizhu", id, "investigate", json!({})).await;
+    let done = mv(
+        &app,
+        "inspector.haizhu",
+        id,
+        "conclude",
+        json!({"substantiated": false, "finding": "未发现问题", "reply": "经查未发现注水"}),
+    )
+    .await;
+    assert_eq!(done.body["status"], "unsubstantiated", "{done:?}");
+    let list = app
+        .get(
+            "/api/v1/complaints?overdue=true",
+            Some(&app.token("mr.haizhu")),
+        )
+        .await;
+    assert_eq!(list.body["total"], 1, "{list:?}");
+    let open = app
+        .get(
+            "/api/v1/complaints?open=true",
+            Some(&app.token("mr.haizhu")),
+        )
+        .await;
+    assert_eq!(open.body["total"], 2, "{open:?}");
+}
