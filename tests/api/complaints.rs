@@ -536,3 +536,342 @@ async fn overdue_complaints_are_listed_for_those_who_handle_them() {
         .await;
     assert_eq!(open.body["total"], 2, "{open:?}");
 }
+
+/// Pull the two codes out of the receipt page.
+fn codes_on_page(html: &str) -> (String, String) {
+    let mut found = html
+        .split("class=\"code\">")
+        .skip(1)
+        .map(|s| s.split('<').next().unwrap_or("").to_string());
+    (
+        found.next().expect("ticket"),
+        found.next().expect("access code"),
+    )
+}
+
+#[actix_web::test]
+async fn story_3_a_shopper_scans_the_label_and_reports_from_the_page() {
+    let app = TestApp::with_demo();
+    let c = crate::slaughter::Chain::at(&app, "广州市穗北牛羊定点屠宰场", "sh.suibei");
+    let (ids, codes) = crate::circulation::lots(&c, 7400, &[40_000]).await;
+    // The phone reads the QR label: the verification address.
+    let png = crate::slaughter::png_bytes(&app, &c.sh, &ids[0]).await;
+    let img = image::load_from_memory(&png).expect("png").to_luma8();
+    let mut prepared = rqrr::PreparedImage::prepare(img);
+    let (_, url) = prepared.detect_grids()[0].decode().expect("decode");
+    let path = url
+        .trim_start_matches(app.state.rules.public_base_url.as_str())
+        .to_string();
+    assert_eq!(path, format!("/t/{}", codes[0]));
+    let page = app.get(&path, None).await;
+    let html = page.body.as_str().expect("html").to_string();
+    for expected in [
+        "广州市穗北牛羊定点屠宰场",
+        "屠宰日期",
+        "产地",
+        "清真",
+        "检疫证明",
+        "检验合格证",
+        "保质期至",
+        "检疫检验合格",
+    ] {
+        assert!(html.contains(expected), "{expected} on the page");
+    }
+    // From there, a report about this lot: the form comes with the code filled in, and works without JS.
+    let link = format!("/complaints/new?code={}", codes[0]);
+    assert!(html.contains(&link));
+    let form = app.get(&link, None).await;
+    let form_html = form.body.as_str().expect("html");
+    assert!(form_html.contains(&format!("value=\"{}\"", codes[0])));
+    assert!(form_html.contains("<form method=\"post\" action=\"/complaints/new\""));
+    assert!(!form_html.contains("<script"));
+    assert!(app
+        .get(&format!("{link}&lang=en"), None)
+        .await
+        .body
+        .as_str()
+        .expect("html")
+        .contains("Report a meat problem"));
+    // A mistake is shown on the form again, with what was typed kept.
+    let bad = app
+        .send(TestRequest::post().uri("/complaints/new").set_form([
+            ("category", "adulterated"),
+            ("description", "  "),
+            ("code", codes[0].as_str()),
+            ("place", "江南市场"),
+        ]))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let bad_html = bad.body.as_str().expect("html");
+    assert!(bad_html.contains("请描述发生了什么") && bad_html.contains("江南市场"));
+    let sent = app
+        .send(TestRequest::post().uri("/complaints/new").set_form([
+            ("category", "adulterated"),
+            ("description", "买到的牛肉掺了别的肉"),
+            ("code", codes[0].as_str()),
+            ("district", "haizhu"),
+            ("lang", "zh"),
+        ]))
+        .await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{sent:?}");
+    let (ticket, code) = codes_on_page(sent.body.as_str().expect("html"));
+    assert!(
+        ticket.starts_with("TS") && code.len() == 10,
+        "{ticket} {code}"
+    );
+    // The complaint names the lot.
+    let staff = app
+        .get("/api/v1/complaints", Some(&app.token("inspector.haizhu")))
+        .await;
+    let mine = staff.body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|c| c["ticket_no"] == ticket.as_str())
+        .expect("listed")
+        .clone();
+    assert_eq!(mine["subject_lot_id"], ids[0]);
+    assert_eq!(mine["channel"], "web");
+    // Following it on the page.
+    let status = app
+        .send(TestRequest::post().uri("/complaints/status").set_form([
+            ("ticket_no", ticket.as_str()),
+            ("access_code", code.as_str()),
+        ]))
+        .await;
+    assert_eq!(status.status, StatusCode::OK);
+    assert!(status.body.as_str().expect("html").contains("已受理"));
+    let wrong = app
+        .send(
+            TestRequest::post()
+                .uri("/complaints/status")
+                .set_form([("ticket_no", ticket.as_str()), ("access_code", "NOPE")]),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+    assert!(wrong
+        .body
+        .as_str()
+        .expect("html")
+        .contains("受理编号或查询码不正确"));
+    // Recalled: the same label now says so.
+    let r = app
+        .post(
+            &format!("/api/v1/lots/{}/recalls", ids[0]),
+            Some(&app.token("inspector.city")),
+            json!({"reason": "掺假举报核查"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    assert!(app
+        .get(&path, None)
+        .await
+        .body
+        .as_str()
+        .expect("html")
+        .contains("已召回，请勿食用"));
+}
+
+#[actix_web::test]
+async fn the_reward_is_claimed_on_the_page() {
+    let app = TestApp::with_demo();
+    let filed = phoned_in(&app, "W-PAGE").await;
+    let id = filed["id"].as_str().expect("id");
+    let (ticket, code) = (
+        filed["ticket_no"].as_str().expect("t"),
+        filed["access_code"].as_str().expect("c"),
+    );
+    let officer = app.account("inspector.haizhu").user_id.clone();
+    mv(
+        &app,
+        "hotline.01",
+        id,
+        "dispatch",
+        json!({"officer_id": officer}),
+    )
+    .await;
+    mv(&app, "inspector.haizhu", id, "investigate", json!({})).await;
+    mv(
+        &app,
+        "inspector.haizhu",
+        id,
+        "conclude",
+        json!({"substantiated": true, "finding": "属实", "reply": "查实"}),
+    )
+    .await;
+    mv(&app, "mr.city", id, "reward", json!({"amount_fen": 30_050})).await;
+    let page = app
+        .send(TestRequest::post().uri("/complaints/status").set_form([
+            ("ticket_no", ticket),
+            ("access_code", code),
+            ("lang", "en"),
+        ]))
+        .await;
+    let html = page.body.as_str().expect("html");
+    assert!(
+        html.contains("300.50 yuan") && html.contains("Claim your reward"),
+        "{html}"
+    );
+    let claimed = app
+        .send(TestRequest::post().uri("/complaints/claim").set_form([
+            ("ticket_no", ticket),
+            ("access_code", code),
+            ("name", "匿名者"),
+            ("phone", "13700001111"),
+        ]))
+        .await;
+    assert_eq!(claimed.status, StatusCode::OK, "{claimed:?}");
+    assert!(claimed
+        .body
+        .as_str()
+        .expect("html")
+        .contains("奖励申领已提交"));
+    let again = app
+        .send(TestRequest::post().uri("/complaints/claim").set_form([
+            ("ticket_no", ticket),
+            ("access_code", code),
+            ("name", "匿名者"),
+            ("phone", "13700001111"),
+        ]))
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+}
+
+#[actix_web::test]
+async fn filing_and_look_ups_are_rate_limited_per_client() {
+    let mut app = TestApp::with_settings(niuyang::config::AuthSettings {
+        complaints_per_hour: 2,
+        ticket_lookups_per_minute: 3,
+        ..niuyang::config::AuthSettings::default()
+    });
+    app.load_demo();
+    let body = json!({"category": "other", "description": "测试"});
+    for _ in 0..2 {
+        assert_eq!(
+            app.post("/api/v1/complaints", None, body.clone())
+                .await
+                .status,
+            StatusCode::CREATED
+        );
+    }
+    let third = app.post("/api/v1/complaints", None, body.clone()).await;
+    assert_eq!(third.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(third.code(), "too_many_requests");
+    let wait: u64 = third
+        .headers
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After");
+    assert!(wait >= 1);
+    let page = app
+        .send(
+            TestRequest::post()
+                .uri("/complaints/new")
+                .set_form([("category", "other"), ("description", "x")]),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(page.headers.contains_key("retry-after"));
+    // Hotline operators are not limited.
+    for n in 0..3 {
+        let r = app.post("/api/v1/hotline/complaints", Some(&app.token("hotline.01")),
+            json!({"category": "other", "description": "电话", "work_order_no": format!("W-RL-{n}")})).await;
+        assert_eq!(r.status, StatusCode::CREATED);
+    }
+    // Guessing access codes: a few tries a minute.
+    for _ in 0..3 {
+        assert_eq!(
+            lookup(&app, "TS20261128000000", "AAAAAAAAAA").await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+    assert_eq!(
+        lookup(&app, "TS20261128000000", "AAAAAAAAAA").await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Another client (behind no proxy, another peer address) has its own quota.
+    let other = app
+        .send(
+            TestRequest::post()
+                .uri("/api/v1/complaints")
+                .peer_addr("10.1.2.3:5000".parse().expect("addr"))
+                .set_json(body),
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::CREATED);
+}
+
+struct MatrixCtx {
+    circulation: String,
+    slaughter: String,
+    idle: String,
+    officer: String,
+}
+
+#[actix_web::test]
+async fn complaint_role_matrix() {
+    use crate::scope::{get, post, row, run_matrix, BuildOf};
+    let mut app = TestApp::with_settings(niuyang::config::AuthSettings {
+        complaints_per_hour: 1000,
+        ticket_lookups_per_minute: 1000,
+        ..niuyang::config::AuthSettings::default()
+    });
+    app.load_demo();
+    let circulation = phoned_in(&app, "W-M1").await["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let idle = phoned_in(&app, "W-M2").await["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let slaughter = app
+        .post("/api/v1/complaints", None,
+            json!({"category": "unlicensed_slaughter", "description": "私宰点", "district": "conghua"}))
+        .await.body["id"].as_str().expect("id").to_string();
+    let ctx = MatrixCtx {
+        circulation,
+        slaughter,
+        idle,
+        officer: app.account("inspector.haizhu").user_id.clone(),
+    };
+    let rows: Vec<(&str, BuildOf<MatrixCtx>, &str)> = vec![
+        ("list", row(|_, _| get("/api/v1/complaints".into())),
+         "anon=401 vendor=403 sh=403 vet=403 admin=403 hotline=200 mr=200 sr=200 srb=200 insp=200 insph=200"),
+        ("overdue", row(|_, _| get("/api/v1/complaints/overdue".into())),
+         "anon=401 vendor=403 sh=403 vet=403 admin=403 hotline=200 mr=200 sr=200 insph=200"),
+        ("read a circulation complaint of Haizhu", row(|c: &MatrixCtx, _| get(format!("/api/v1/complaints/{}", c.circulation))),
+         "anon=401 vendor=403 sh=403 vet=403 admin=403 hotline=200 mr=200 sr=404 srb=404 insp=200 insph=200"),
+        ("read a slaughter complaint of Conghua", row(|c: &MatrixCtx, _| get(format!("/api/v1/complaints/{}", c.slaughter))),
+         "anon=401 vendor=403 hotline=200 sr=200 srb=404 mr=404 insp=200 insph=404"),
+        ("officers", row(|c: &MatrixCtx, _| get(format!("/api/v1/complaints/{}/officers", c.circulation))),
+         "anon=401 vendor=403 admin=403 hotline=200 mr=200 sr=404 insph=200"),
+        ("dispatch", row(|c: &MatrixCtx, _| post(format!("/api/v1/complaints/{}/dispatch", c.circulation), json!({"officer_id": c.officer}))),
+         "anon=401 vendor=403 sh=403 admin=403 vet=403 sr=404 srb=404 insp=403 insph=403 hotline=200 mr=200"),
+        ("investigate what is not assigned", row(|c: &MatrixCtx, _| post(format!("/api/v1/complaints/{}/investigate", c.idle), json!({}))),
+         "anon=401 vendor=403 hotline=403 mr=403 sr=404 insp=403 insph=403"),
+        ("conclude", row(|c: &MatrixCtx, _| post(format!("/api/v1/complaints/{}/conclude", c.idle),
+            json!({"substantiated": true, "finding": "x", "reply": "x"}))),
+         "anon=401 vendor=403 hotline=403 mr=403 sr=404 insph=403"),
+        ("reward before it is substantiated", row(|c: &MatrixCtx, _| post(format!("/api/v1/complaints/{}/reward", c.idle), json!({"amount_fen": 100}))),
+         "anon=401 vendor=403 hotline=403 mr=409 sr=404 insph=403"),
+        ("paid", row(|c: &MatrixCtx, _| post(format!("/api/v1/complaints/{}/reward/paid", c.idle), json!({"paid_on": "2026-01-05"}))),
+         "anon=401 vendor=403 hotline=403 mr=409 sr=404"),
+        ("close", row(|c: &MatrixCtx, _| post(format!("/api/v1/complaints/{}/close", c.idle), json!({}))),
+         "anon=401 vendor=403 hotline=403 mr=409 sr=404 insph=403"),
+        ("enter a phone complaint", row(|_, a: Option<&Account>| post("/api/v1/hotline/complaints".into(),
+            json!({"category": "other", "description": "x", "work_order_no": format!("W-M-{}", a.map(|a| a.username.as_str()).unwrap_or("anon"))}))),
+         "anon=401 vendor=403 sh=403 admin=403 mr=403 insp=403 hotline=201"),
+        ("file on the web (public)", row(|_, _| post("/api/v1/complaints".into(), json!({"category": "other", "description": "x"}))),
+         "anon=201 vendor=201 hotline=201"),
+        ("look up with a wrong code", row(|_, _| post("/api/v1/public/complaints/lookup".into(), json!({"ticket_no": "TS1", "access_code": "X"}))),
+         "anon=404 mr=404"),
+        ("claim with a wrong code", row(|_, _| post("/api/v1/public/complaints/claim".into(),
+            json!({"ticket_no": "TS1", "access_code": "X", "name": "x", "phone": "13800000000"}))),
+         "anon=404"),
+    ];
+    let (failures, checked) = run_matrix(&app, &ctx, &rows).await;
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(checked > 90, "{checked}");
+}
