@@ -68,6 +68,8 @@ pub struct DemoOutput {
     pub organisations: Vec<DemoOrganisation>,
     /// Lots with their trace codes.
     pub lots: Vec<DemoLot>,
+    /// Complaints with their ticket numbers and access codes.
+    pub complaints: Vec<crate::complaints::demo::DemoComplaint>,
 }
 
 impl DemoOutput {
@@ -83,6 +85,10 @@ impl DemoOutput {
                 a.role.to_string(),
                 a.org_name
             );
+        }
+        let _ = writeln!(s, "\n演示举报 / demo complaints (/complaints/status)");
+        for c in &self.complaints {
+            let _ = writeln!(s, "{:<20} {:<12} {}", c.ticket_no, c.access_code, c.status);
         }
         s
     }
@@ -163,6 +169,7 @@ pub fn load(db: &Db, rules: &crate::config::RuleSettings) -> AppResult<DemoOutpu
                 accounts: Vec::new(),
                 organisations: Vec::new(),
                 lots: Vec::new(),
+                complaints: Vec::new(),
             },
         };
         fill(&mut l)?;
@@ -210,7 +217,7 @@ fn fill(l: &mut Loader<'_>) -> AppResult<()> {
     l.account("inspector.haizhu", Role::Inspector, &market_haizhu)?;
     let vet = l.account("vet.chen", Role::OfficialVet, &agency)?;
     l.account("vet.li", Role::OfficialVet, &agency)?;
-    l.account("hotline.01", Role::HotlineOperator, &hotline)?;
+    let hotline_operator = l.account("hotline.01", Role::HotlineOperator, &hotline)?;
 
     struct House {
         name: &'static str,
@@ -470,6 +477,15 @@ fn fill(l: &mut Loader<'_>) -> AppResult<()> {
         buyer_ids.insert(user, (org.id, user_id));
     }
     circulation(l, &suibei_lots, &staff[0], &buyer_ids, &inspector)?;
+    if let Some((shiqiao, _)) = buyer_ids.get("vendor.shiqiao8") {
+        l.out.complaints = crate::complaints::demo::load(
+            l.conn,
+            l.rules,
+            &hotline_operator,
+            &market_regulator,
+            shiqiao,
+        )?;
+    }
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! handles it, the investigation workflow with working-day deadlines, the reporter's confidentiality (food
 //! safety law art. 115), substantiated complaints becoming violations, and rewards.
 
+pub mod demo;
 pub mod domain;
 pub mod handlers;
 pub mod model;

@@ -267,6 +267,12 @@ fn demo_json_has_an_account_for_every_role_and_loads_once() {
         assert!(l["id"].as_str().is_some_and(|s| s.len() == 36));
     }
 
+    let complaints = v["complaints"].as_array().expect("complaints");
+    assert_eq!(complaints.len(), 2, "{complaints:?}");
+    assert!(complaints
+        .iter()
+        .all(|c| c["access_code"].as_str().map(str::len) == Some(10)));
+
     let again = niuyang(&db, dir.path())
         .args(["demo"])
         .output()
