@@ -577,6 +577,23 @@ pub struct NoteRequest {
     pub note: Option<String>,
 }
 
+/// A move that records only a note.
+async fn note_move(
+    state: &AppState,
+    actor: Actor,
+    id: web::Path<uuid::Uuid>,
+    body: web::Json<NoteRequest>,
+    kind: EventKind,
+) -> AppResult<web::Json<ComplaintView>> {
+    let note = bounded(body.into_inner().note, "note", "备注", 1000)?;
+    let id = id.into_inner().to_string();
+    let v = make_move(state, actor, id, kind, move |_, _, _, e| {
+        Ok(ComplaintEvent { note, ..e })
+    })
+    .await?;
+    Ok(web::Json(v))
+}
+
 /// Start investigating (the officer assigned).
 #[utoipa::path(
     tag = "complaints",
@@ -592,17 +609,7 @@ pub async fn investigate(
     id: web::Path<uuid::Uuid>,
     body: web::Json<NoteRequest>,
 ) -> AppResult<web::Json<ComplaintView>> {
-    let note = bounded(body.into_inner().note, "note", "备注", 1000)?;
-    let id = id.into_inner().to_string();
-    let v = make_move(
-        &state,
-        actor,
-        id,
-        EventKind::Investigating,
-        move |_, _, _, e| Ok(ComplaintEvent { note, ..e }),
-    )
-    .await?;
-    Ok(web::Json(v))
+    note_move(&state, actor, id, body, EventKind::Investigating).await
 }
 
 /// Close a complaint (the officer assigned, or a regulator of the receiving administration), once concluded.
@@ -620,13 +627,7 @@ pub async fn close(
     id: web::Path<uuid::Uuid>,
     body: web::Json<NoteRequest>,
 ) -> AppResult<web::Json<ComplaintView>> {
-    let note = bounded(body.into_inner().note, "note", "备注", 1000)?;
-    let id = id.into_inner().to_string();
-    let v = make_move(&state, actor, id, EventKind::Closed, move |_, _, _, e| {
-        Ok(ComplaintEvent { note, ..e })
-    })
-    .await?;
-    Ok(web::Json(v))
+    note_move(&state, actor, id, body, EventKind::Closed).await
 }
 
 /// The conclusion of an investigation.

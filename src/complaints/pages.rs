@@ -306,16 +306,7 @@ pub async fn submit(
                 ),
             )
         }
-        Err(e) => {
-            let mut res = html(status_of(&e), form_page(en, &f, Some(&e)));
-            if let Some(secs) = e.problem().retry_after {
-                if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&secs.to_string()) {
-                    res.headers_mut()
-                        .insert(actix_web::http::header::RETRY_AFTER, v);
-                }
-            }
-            res
-        }
+        Err(e) => with_retry(html(status_of(&e), form_page(en, &f, Some(&e))), &e),
     }
 }
 
