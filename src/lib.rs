@@ -15,6 +15,7 @@ pub mod credit;
 pub mod db;
 pub mod demo;
 pub mod disposals;
+pub mod epcis;
 pub mod error;
 pub mod health;
 pub mod intake;

@@ -11,6 +11,7 @@ mod circulation;
 mod cli;
 mod complaints;
 mod confidentiality;
+mod epcis;
 mod errors;
 mod registry;
 mod scope;
