@@ -22,6 +22,27 @@ pub fn optional_text(value: Option<String>) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
+/// An optional text field of at most `max` characters: trimmed, empty counts as absent, longer is
+/// `invalid_field` naming it in both languages.
+pub fn bounded(
+    value: Option<String>,
+    field: &str,
+    zh: &str,
+    max: usize,
+) -> AppResult<Option<String>> {
+    let v = optional_text(value);
+    if let Some(s) = &v {
+        if s.chars().count() > max {
+            return Err(AppError::unprocessable(
+                "invalid_field",
+                format!("{zh}不超过 {max} 个字符"),
+                format!("{field} must be at most {max} characters"),
+            ));
+        }
+    }
+    Ok(v)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,7 +14,7 @@ use crate::error::{AppError, AppResult, Problem};
 use crate::organisations::model::District;
 use crate::paging::{Page, PageParams};
 use crate::policy::{Actor, Role};
-use crate::validate::optional_text;
+use crate::validate::{bounded, optional_text};
 
 /// A complaint, as filed on the web or entered by a hotline operator.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -40,20 +40,6 @@ pub struct FileRequest {
     pub reporter_phone: Option<String>,
     /// The 12345 work-order number (工单号): required from hotline operators, refused from the public.
     pub work_order_no: Option<String>,
-}
-
-fn bounded(value: Option<String>, field: &str, zh: &str, max: usize) -> AppResult<Option<String>> {
-    let v = optional_text(value);
-    if let Some(s) = &v {
-        if s.chars().count() > max {
-            return Err(AppError::unprocessable(
-                "invalid_field",
-                format!("{zh}不超过 {max} 个字符"),
-                format!("{field} must be at most {max} characters"),
-            ));
-        }
-    }
-    Ok(v)
 }
 
 impl FileRequest {

@@ -88,6 +88,23 @@ pub fn effective_weight(conn: &mut DbConnection, lot_id: &str) -> AppResult<i64>
         .unwrap_or(0))
 }
 
+/// The lot and the lots it was cut from, nearest first (at most 16 generations).
+pub fn lineage(conn: &mut DbConnection, lot: &Lot) -> QueryResult<Vec<String>> {
+    let mut out = vec![lot.id.clone()];
+    let mut parent = lot.parent_lot_id.clone();
+    while let Some(p) = parent {
+        if out.len() > 16 {
+            break;
+        }
+        out.push(p.clone());
+        parent = lots::table
+            .find(&p)
+            .select(lots::parent_lot_id)
+            .first(conn)?;
+    }
+    Ok(out)
+}
+
 /// One lot.
 pub fn find(conn: &mut DbConnection, id: &str) -> AppResult<Lot> {
     lots::table

@@ -11,6 +11,9 @@ use chrono::{NaiveDateTime, Timelike};
 /// A tally key: lot id, stall id (when the shopper came from a stall's board), the minute (UTC).
 type Key = (String, Option<String>, NaiveDateTime);
 
+/// A key with its count.
+pub type Tally = (String, Option<String>, NaiveDateTime, i64);
+
 /// The tally of verifications not yet written.
 #[derive(Default)]
 pub struct VerificationCounter {
@@ -32,7 +35,7 @@ impl VerificationCounter {
     }
 
     /// Take everything counted so far, leaving the tally empty.
-    pub fn take(&self) -> Vec<(String, Option<String>, NaiveDateTime, i64)> {
+    pub fn take(&self) -> Vec<Tally> {
         let taken = match self.tally.lock() {
             Ok(mut t) => std::mem::take(&mut *t),
             Err(_) => HashMap::new(),
@@ -44,7 +47,7 @@ impl VerificationCounter {
     }
 
     /// Put back what a failed flush took, so no count is lost.
-    pub fn restore(&self, rows: Vec<(String, Option<String>, NaiveDateTime, i64)>) {
+    pub fn restore(&self, rows: Vec<Tally>) {
         if let Ok(mut t) = self.tally.lock() {
             for (lot, stall, minute, n) in rows {
                 *t.entry((lot, stall, minute)).or_insert(0) += n;

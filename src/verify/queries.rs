@@ -164,18 +164,7 @@ fn facts(conn: &mut DbConnection, lot: &Lot) -> AppResult<LotFacts> {
 /// The holders from the slaughterhouse on: the buyers of every shipment of the lot and of the lots it was cut
 /// from, in order, by kind and district.
 fn chain(conn: &mut DbConnection, lot: &Lot, house: &PublicHouse) -> AppResult<Vec<Holder>> {
-    let mut lineage = vec![lot.id.clone()];
-    let mut parent = lot.parent_lot_id.clone();
-    while let Some(p) = parent {
-        if lineage.len() > 16 {
-            break;
-        }
-        lineage.push(p.clone());
-        parent = lots::table
-            .find(&p)
-            .select(lots::parent_lot_id)
-            .first::<Option<String>>(conn)?;
-    }
+    let lineage = crate::lots::queries::lineage(conn, lot)?;
     let rows: Vec<(String, Option<crate::organisations::model::District>)> = shipments::table
         .inner_join(shipment_lines::table)
         .inner_join(buyer_profiles::table.on(buyer_profiles::org_id.eq(shipments::buyer_id)))

@@ -3,6 +3,8 @@
 //! recorded, once per lot and signal, as a violation against the lot's last holders, and every later
 //! verification of the lot carries a warning.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{Days, NaiveDate, NaiveTime};
 use diesel::prelude::*;
 
@@ -19,7 +21,7 @@ use crate::violations::model::ViolationSource;
 use crate::violations::queries::{NewViolation, Subject};
 use crate::violations::rules::{self, Rule};
 
-use super::counter::VerificationCounter;
+use super::counter::{Tally, VerificationCounter};
 
 /// The three copied-label rules.
 pub const COPIED_LABEL_RULES: [&Rule; 3] = [
@@ -31,6 +33,10 @@ pub const COPIED_LABEL_RULES: [&Rule; 3] = [
 /// Write the tally and run the signals on the lots it touched; answers with the signals recorded (and
 /// empties the verification cache when there are any, so the warning shows at once). Counts go back into
 /// the tally when the write fails.
+///
+/// Three steps, so the single SQLite writer is held only for inserts: the counts are written in one short
+/// transaction; the signals are worked out on a reader; only what fired is then recorded, checking again
+/// that it was not recorded meanwhile.
 pub fn flush(
     db: &Db,
     counter: &VerificationCounter,
@@ -42,56 +48,75 @@ pub fn flush(
         return Ok(0);
     }
     let kept = rows.clone();
+    let touched = db.write_now(move |conn| write_counts(conn, rows));
+    let touched = match touched {
+        Ok(t) => t,
+        Err(e) => {
+            counter.restore(kept);
+            return Err(e);
+        }
+    };
     let rules = rules.clone();
-    let result = db.write_now(move |conn| {
-        let mut stalls: Vec<String> = rows.iter().filter_map(|r| r.1.clone()).collect();
-        stalls.sort();
-        stalls.dedup();
-        let known: Vec<String> = organisations::table
-            .filter(organisations::id.eq_any(&stalls))
-            .filter(organisations::kind.eq(crate::organisations::model::OrgKind::Buyer))
-            .select(organisations::id)
-            .load(conn)?;
-        let mut lot_ids: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
-        lot_ids.sort();
-        lot_ids.dedup();
-        let existing: Vec<String> = lots::table
-            .filter(lots::id.eq_any(&lot_ids))
-            .select(lots::id)
-            .load(conn)?;
-        let values: Vec<_> = rows
-            .into_iter()
-            .filter(|r| existing.contains(&r.0))
-            .map(|(lot, stall, minute, n)| {
-                (
-                    verification_counts::id.eq(uuid::Uuid::new_v4().to_string()),
-                    verification_counts::lot_id.eq(lot),
-                    verification_counts::stall_id.eq(stall.filter(|s| known.contains(s))),
-                    verification_counts::minute.eq(minute),
-                    verification_counts::hits.eq(n),
-                )
-            })
-            .collect();
-        // A multi-row insert per chunk; the multi-backend connection has none, so each backend's own.
-        for chunk in values.chunks(500) {
-            let insert = diesel::insert_into(verification_counts::table).values(chunk);
-            match conn {
-                DbConnection::Pg(c) => insert.execute(c)?,
-                DbConnection::Sqlite(c) => insert.execute(c)?,
-            };
+    let found = db.read_now(move |conn| {
+        let mut found = Vec::new();
+        for (lot_id, with_stall) in touched {
+            found.extend(evaluate(conn, &lot_id, with_stall, &rules)?);
         }
-        let mut signals = 0;
-        for id in existing {
-            signals += check_lot(conn, &id, &rules)?;
-        }
-        Ok(signals)
-    });
-    match &result {
-        Err(_) => counter.restore(kept),
-        Ok(n) if *n > 0 => cache.invalidate_all(),
-        Ok(_) => {}
+        Ok(found)
+    })?;
+    if found.is_empty() {
+        return Ok(0);
     }
-    result
+    let recorded = db.write_now(move |conn| record(conn, found))?;
+    if recorded > 0 {
+        cache.invalidate_all();
+    }
+    Ok(recorded)
+}
+
+/// Insert the counts (stall ids that are not registered buyers are dropped as contexts, rows of unknown lots
+/// altogether); answers with the lots touched and whether any count of theirs came from a stall.
+fn write_counts(conn: &mut DbConnection, rows: Vec<Tally>) -> AppResult<Vec<(String, bool)>> {
+    let stalls: HashSet<String> = rows.iter().filter_map(|r| r.1.clone()).collect();
+    let known: HashSet<String> = organisations::table
+        .filter(organisations::id.eq_any(&stalls))
+        .filter(organisations::kind.eq(crate::organisations::model::OrgKind::Buyer))
+        .select(organisations::id)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    let lot_ids: HashSet<&String> = rows.iter().map(|r| &r.0).collect();
+    let existing: HashSet<String> = lots::table
+        .filter(lots::id.eq_any(lot_ids))
+        .select(lots::id)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect();
+    let mut touched: HashMap<String, bool> = HashMap::new();
+    let values: Vec<_> = rows
+        .into_iter()
+        .filter(|r| existing.contains(&r.0))
+        .map(|(lot, stall, minute, n)| {
+            let stall = stall.filter(|s| known.contains(s));
+            *touched.entry(lot.clone()).or_insert(false) |= stall.is_some();
+            (
+                verification_counts::id.eq(uuid::Uuid::new_v4().to_string()),
+                verification_counts::lot_id.eq(lot),
+                verification_counts::stall_id.eq(stall),
+                verification_counts::minute.eq(minute),
+                verification_counts::hits.eq(n),
+            )
+        })
+        .collect();
+    // A multi-row insert per chunk; the multi-backend connection has none, so each backend's own.
+    for chunk in values.chunks(500) {
+        let insert = diesel::insert_into(verification_counts::table).values(chunk);
+        match conn {
+            DbConnection::Pg(c) => insert.execute(c)?,
+            DbConnection::Sqlite(c) => insert.execute(c)?,
+        };
+    }
+    Ok(touched.into_iter().collect())
 }
 
 /// Write the tally every `every` (the service's flusher thread).
@@ -129,23 +154,6 @@ pub fn recorded_signals(conn: &mut DbConnection, lot_id: &str) -> QueryResult<Ve
         .select(violations::rule)
         .distinct()
         .load(conn)
-}
-
-/// The lot and the lots it was cut from.
-fn lineage(conn: &mut DbConnection, lot: &Lot) -> QueryResult<Vec<String>> {
-    let mut out = vec![lot.id.clone()];
-    let mut parent = lot.parent_lot_id.clone();
-    while let Some(p) = parent {
-        if out.len() > 16 {
-            break;
-        }
-        out.push(p.clone());
-        parent = lots::table
-            .find(&p)
-            .select(lots::parent_lot_id)
-            .first(conn)?;
-    }
-    Ok(out)
 }
 
 /// Did `org` ever receive the lot (or a lot it was cut from)?
@@ -187,19 +195,12 @@ fn holders(conn: &mut DbConnection, lot: &Lot) -> AppResult<Vec<String>> {
     Ok(out)
 }
 
-/// What `org` still has of the lot: for a buyer, what was shipped to it (or recorded, if more) less what went
-/// out; for the first holder, what it made less what went out.
-fn remaining(conn: &mut DbConnection, org: &str, lot: &Lot, first: bool) -> AppResult<i64> {
-    if first {
-        return stock::holding(conn, org, lot);
-    }
-    let took_in =
-        stock::shipped_to(conn, org, &lot.id)?.max(stock::recorded_by(conn, org, &lot.id)?);
-    let out = stock::shipped_by(conn, org, &lot.id)?
-        + stock::sold_by(conn, org, &lot.id)?
-        + stock::disposed_by(conn, org, &lot.id)?
-        + stock::split_off_by(conn, org, &lot.id)?;
-    Ok(took_in - out)
+/// What `org` still has of the lot: what it holds by its own records, plus what was shipped to it and it
+/// never recorded (a buyer that skips its ledger still has the meat).
+fn remaining(conn: &mut DbConnection, org: &str, lot: &Lot) -> AppResult<i64> {
+    let unrecorded =
+        stock::shipped_to(conn, org, &lot.id)? - stock::recorded_by(conn, org, &lot.id)?;
+    Ok(stock::holding(conn, org, lot)? + unrecorded.max(0))
 }
 
 /// The holders at the end of the chain: those who took the lot in and shipped none of it on (the first
@@ -238,36 +239,63 @@ fn day_start_utc(day: NaiveDate) -> chrono::NaiveDateTime {
     day.and_time(NaiveTime::MIN) - chrono::Duration::hours(8)
 }
 
-/// Run the three signals on one lot; answers with the violations recorded.
-pub fn check_lot(conn: &mut DbConnection, lot_id: &str, rules: &RuleSettings) -> AppResult<usize> {
+/// A signal that fired.
+pub struct Finding {
+    lot: Lot,
+    rule: &'static Rule,
+    summary: (String, String),
+    stalls: Vec<String>,
+}
+
+/// Work out which signals fire for one lot (those not yet recorded). The foreign-stall signal is looked at
+/// only when the lot was just verified from a stall, the late one only past the use-by date.
+pub fn evaluate(
+    conn: &mut DbConnection,
+    lot_id: &str,
+    from_stall: bool,
+    rules: &RuleSettings,
+) -> AppResult<Vec<Finding>> {
     let lot = crate::lots::queries::find(conn, lot_id)?;
     let done = recorded_signals(conn, &lot.id)?;
+    let pending = |r: &Rule| !done.iter().any(|c| c == r.code);
     let today = crate::time::today_china();
-    let mut fired: Vec<(&Rule, String, String, Vec<String>)> = Vec::new();
+    let mut found = Vec::new();
+    let mut fire = |rule: &'static Rule, zh: String, en: String, stalls: Vec<String>| {
+        found.push(Finding {
+            lot: lot.clone(),
+            rule,
+            summary: (
+                format!("{}：{zh}", rule.title),
+                format!("{}: {en}", rule.title_en),
+            ),
+            stalls,
+        })
+    };
 
-    if !done
-        .iter()
-        .any(|c| c == rules::COPIED_LABEL_FOREIGN_STALL.code)
-    {
-        let line = lineage(conn, &lot)?;
+    if from_stall && pending(&rules::COPIED_LABEL_FOREIGN_STALL) {
+        let line = crate::lots::queries::lineage(conn, &lot)?;
         let by_stall: Vec<(Option<String>, i64)> = verification_counts::table
             .filter(verification_counts::lot_id.eq(&lot.id))
             .filter(verification_counts::stall_id.is_not_null())
             .select((verification_counts::stall_id, verification_counts::hits))
             .load(conn)?;
-        let mut foreign: Vec<String> = Vec::new();
-        let mut n = 0;
+        let mut per_stall: HashMap<String, i64> = HashMap::new();
         for (stall, h) in by_stall {
-            let Some(stall) = stall else { continue };
-            if !received(conn, &stall, &lot, &line)? {
-                n += h;
-                if !foreign.contains(&stall) {
-                    foreign.push(stall);
-                }
+            if let Some(stall) = stall {
+                *per_stall.entry(stall).or_insert(0) += h;
             }
         }
+        let mut foreign = Vec::new();
+        let mut n = 0;
+        for (stall, h) in per_stall {
+            if !received(conn, &stall, &lot, &line)? {
+                n += h;
+                foreign.push(stall);
+            }
+        }
+        foreign.sort();
         if n >= rules.copied_label_foreign_stall_scans {
-            fired.push((
+            fire(
                 &rules::COPIED_LABEL_FOREIGN_STALL,
                 format!(
                     "追溯码 {} 在从未进货该批产品的 {} 个摊位被查询 {n} 次",
@@ -280,19 +308,14 @@ pub fn check_lot(conn: &mut DbConnection, lot_id: &str, rules: &RuleSettings) ->
                     foreign.len()
                 ),
                 foreign,
-            ));
+            );
         }
     }
 
-    let all = holders(conn, &lot)?;
-    if !done
-        .iter()
-        .any(|c| c == rules::COPIED_LABEL_AFTER_STOCK.code)
-        && today > lot.use_by
-    {
+    if today > lot.use_by && pending(&rules::COPIED_LABEL_AFTER_STOCK) {
         let mut left = 0;
-        for (i, h) in all.iter().enumerate() {
-            left += remaining(conn, h, &lot, i == 0)?.max(0);
+        for h in holders(conn, &lot)? {
+            left += remaining(conn, &h, &lot)?.max(0);
         }
         if left == 0 {
             let after = lot
@@ -301,62 +324,64 @@ pub fn check_lot(conn: &mut DbConnection, lot_id: &str, rules: &RuleSettings) ->
                 .unwrap_or(lot.use_by);
             let n = hits(conn, &lot.id, Some(day_start_utc(after)))?;
             if n >= rules.copied_label_late_scans {
-                fired.push((
+                fire(
                     &rules::COPIED_LABEL_AFTER_STOCK,
                     format!("追溯码 {} 在保质期（{}）过后、各环节均已无库存时仍被查询 {n} 次", lot.trace_code, lot.use_by),
                     format!("code {} verified {n} times after its use-by date ({}) with no stock left anywhere", lot.trace_code, lot.use_by),
                     Vec::new(),
-                ));
+                );
             }
         }
     }
 
-    if !done
-        .iter()
-        .any(|c| c == rules::COPIED_LABEL_SCAN_VOLUME.code)
-    {
+    if pending(&rules::COPIED_LABEL_SCAN_VOLUME) {
+        let n = hits(conn, &lot.id, None)?;
         let weight = crate::lots::queries::effective_weight(conn, &lot.id)?;
         let kg = (weight + 999) / 1000;
         let explained = (kg * rules.copied_label_scans_per_kg).max(rules.copied_label_min_scans);
-        let n = hits(conn, &lot.id, None)?;
         if n > explained {
-            fired.push((
+            fire(
                 &rules::COPIED_LABEL_SCAN_VOLUME,
                 format!("追溯码 {}（{kg} 千克）被查询 {n} 次，远超重量所能解释的 {explained} 次", lot.trace_code),
                 format!("code {} ({kg} kg) verified {n} times, far beyond the {explained} its weight explains", lot.trace_code),
                 Vec::new(),
-            ));
+            );
         }
     }
+    Ok(found)
+}
 
-    let mut recorded = 0;
-    if fired.is_empty() {
-        return Ok(0);
-    }
-    let last = last_holders(conn, &lot, &all)?;
-    for (rule, zh, en, stalls) in fired {
-        for holder in &last {
-            let Some(org) = crate::organisations::queries::find(conn, holder)? else {
+/// Record what fired, once per lot and rule, against each of the lot's last holders; answers with the
+/// violations opened.
+fn record(conn: &mut DbConnection, found: Vec<Finding>) -> AppResult<usize> {
+    let mut opened = 0;
+    for f in found {
+        if recorded_signals(conn, &f.lot.id)?
+            .iter()
+            .any(|c| c == f.rule.code)
+        {
+            continue;
+        }
+        let all = holders(conn, &f.lot)?;
+        for holder in last_holders(conn, &f.lot, &all)? {
+            let Some(org) = crate::organisations::queries::find(conn, &holder)? else {
                 continue;
             };
-            let mut records = vec![("lot", lot.id.clone())];
-            records.extend(stalls.iter().map(|s| ("organisation", s.clone())));
+            let mut records = vec![("lot", f.lot.id.clone())];
+            records.extend(f.stalls.iter().map(|s| ("organisation", s.clone())));
             crate::violations::queries::open(
                 conn,
                 NewViolation {
-                    rule,
+                    rule: f.rule,
                     source: ViolationSource::Detected,
                     subject: Subject::Org(&org),
-                    summary: (
-                        format!("{}：{zh}", rule.title),
-                        format!("{}: {en}", rule.title_en),
-                    ),
+                    summary: f.summary.clone(),
                     actor_id: None,
                     records,
                 },
             )?;
-            recorded += 1;
+            opened += 1;
         }
     }
-    Ok(recorded)
+    Ok(opened)
 }
