@@ -162,6 +162,10 @@ pub async fn serve(state: web::Data<AppState>, serve: &ServeSettings) -> anyhow:
         state.rules.clone(),
         std::time::Duration::from_secs(serve.verify_flush_secs.max(1)),
     )?;
+    crate::violations::schedule::spawn(
+        state.db.clone(),
+        std::time::Duration::from_secs(serve.rules_sweep_secs),
+    );
     let last = state.clone();
     let mut server = HttpServer::new(move || build_app(state.clone()));
     if let Some(w) = serve.workers {

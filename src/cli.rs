@@ -41,6 +41,9 @@ enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Run the scheduled rules once (heads unaccounted for, lapses, overdue complaints) and print what they
+    /// recorded; the service also runs them every `NIUYANG_RULES_SWEEP_SECS`.
+    Sweep,
 }
 
 #[derive(Debug, Subcommand)]
@@ -139,6 +142,12 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 print!("{}", out.as_table());
             }
+        }
+        Command::Sweep => {
+            let db = open_db(&cli.db)?;
+            let report = crate::violations::schedule::sweep(&db, crate::time::today_china())?;
+            crate::audit::seal_all(&db)?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
         }
         Command::Audit(AuditCommand::Verify) => {
             let db = open_db(&cli.db)?;

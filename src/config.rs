@@ -68,6 +68,16 @@ pub struct ServeSettings {
     )]
     pub verify_flush_secs: u64,
 
+    /// Seconds between runs of the scheduled rules (docs/rules.md); 0 turns them off (run `niuyang sweep`
+    /// from cron instead).
+    #[arg(
+        long,
+        env = "NIUYANG_RULES_SWEEP_SECS",
+        default_value_t = 600,
+        global = true
+    )]
+    pub rules_sweep_secs: u64,
+
     #[command(flatten)]
     pub auth: AuthSettings,
 }

@@ -477,6 +477,7 @@ fn fill(l: &mut Loader<'_>) -> AppResult<()> {
         buyer_ids.insert(user, (org.id, user_id));
     }
     circulation(l, &suibei_lots, &staff[0], &buyer_ids, &inspector)?;
+    crate::violations::demo::load(l.conn, &inspector)?;
     if let Some((shiqiao, _)) = buyer_ids.get("vendor.shiqiao8") {
         l.out.complaints = crate::complaints::demo::load(
             l.conn,

@@ -22,6 +22,7 @@ pub mod intake;
 pub mod ledger;
 pub mod limits;
 pub mod lots;
+pub mod money;
 pub mod organisations;
 pub mod paging;
 pub mod policy;

@@ -77,6 +77,8 @@ pub enum Action {
     ReadSlaughterChain,
     /// Read violations.
     ReadViolations,
+    /// Record violations from inspections and work them (investigate, penalise, dismiss).
+    WorkViolations,
     /// Register buyers (肉品经营者).
     ManageBuyers,
     /// Read buyers' registry records.
@@ -213,6 +215,9 @@ impl Actor {
             (MarketRegulator, ReadViolations) => district(Some(BUYERS)),
             (Inspector, ReadViolations) => district(None),
             (Slaughterhouse | Vendor, ReadViolations) => own(),
+            (SlaughterRegulator, WorkViolations) => district(Some(SLAUGHTER)),
+            (MarketRegulator, WorkViolations) => district(Some(BUYERS)),
+            (Inspector, WorkViolations) => district(None),
             (MarketRegulator, ManageBuyers) => district(Some(BUYERS)),
             (MarketRegulator | Inspector, ReadBuyers) => district(Some(BUYERS)),
             (Vendor, ReadBuyers) => own(),

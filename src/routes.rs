@@ -43,6 +43,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         // Credit files.
         .service(credit::handlers::list)
         .service(credit::handlers::add)
+        .service(credit::handlers::score)
         // The slaughter chain.
         .service(certificates::handlers::create)
         .service(certificates::handlers::list)
@@ -99,6 +100,13 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(crate::complaints::handlers::close)
         // Violations.
         .service(violations::handlers::list)
+        .service(violations::handlers::counts)
+        .service(violations::handlers::export_csv)
+        .service(violations::handlers::get_one)
+        .service(violations::actions::create)
+        .service(violations::actions::investigate)
+        .service(violations::actions::penalise)
+        .service(violations::actions::dismiss)
         // Audit trail.
         .service(audit::handlers::verify_trail);
 }

@@ -376,6 +376,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    violation_events (id) {
+        id -> Text,
+        violation_id -> Text,
+        seq -> Integer,
+        kind -> Text,
+        reason -> Text,
+        fine_fen -> Nullable<BigInt>,
+        actor_id -> Nullable<Text>,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     buyer_profiles (org_id) {
         org_id -> Text,
         buyer_kind -> Text,
@@ -549,6 +562,7 @@ diesel::joinable!(batch_intakes -> slaughter_batches (batch_id));
 diesel::joinable!(batch_intakes -> intakes (intake_id));
 diesel::joinable!(lots -> slaughter_batches (batch_id));
 diesel::joinable!(violation_records -> violations (violation_id));
+diesel::joinable!(violation_events -> violations (violation_id));
 
 diesel::joinable!(shipment_lines -> shipments (shipment_id));
 diesel::joinable!(shipment_lines -> lots (lot_id));
@@ -587,6 +601,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     fee_charges,
     violations,
     violation_records,
+    violation_events,
     buyer_profiles,
     shipments,
     shipment_lines,

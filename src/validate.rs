@@ -43,6 +43,12 @@ pub fn bounded(
     Ok(v)
 }
 
+/// A required text field of at most `max` characters (trimmed).
+pub fn text_max(value: &str, field: &str, zh: &str, max: usize) -> AppResult<String> {
+    let v = text(value, field, zh)?;
+    Ok(bounded(Some(v), field, zh, max)?.unwrap_or_default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -124,6 +124,13 @@ fn audited_tables() -> Vec<(&'static str, Loader)> {
                     .load(c)?,
             ))
         }),
+        ("violation_event", |c| {
+            Ok(hashes(
+                violation_events::table
+                    .select(crate::violations::model::ViolationEvent::as_select())
+                    .load(c)?,
+            ))
+        }),
         ("animal_certificate", |c| {
             Ok(hashes(crate::certificates::queries::all(c)?))
         }),

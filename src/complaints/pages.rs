@@ -368,10 +368,6 @@ pub async fn status_form(q: web::Query<TicketFields>) -> HttpResponse {
     )
 }
 
-fn yuan(fen: i64) -> String {
-    format!("{}.{:02}", fen / 100, fen % 100)
-}
-
 fn ticket_page(en: bool, v: &TicketView, f: &TicketFields, note: Option<String>) -> String {
     let lang = if en { "en" } else { "zh" };
     let mut b = String::new();
@@ -413,7 +409,7 @@ fn ticket_page(en: bool, v: &TicketView, f: &TicketFields, note: Option<String>)
             b,
             "<dt>{}</dt><dd>{} {}{}</dd>",
             t(en, "奖励", "Reward"),
-            yuan(fen),
+            crate::money::yuan(fen),
             t(en, "元", "yuan"),
             escape_html(&paid)
         );

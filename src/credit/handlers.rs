@@ -136,3 +136,37 @@ pub async fn add(
         .await?;
     Ok(HttpResponse::Created().json(e))
 }
+
+/// An enterprise's credit score, derived from its file (formula in docs/rules.md), with the events counted.
+#[utoipa::path(
+    tag = "credit",
+    params(("id" = uuid::Uuid, Path, description = "enterprise (organisation) id")),
+    responses((status = 200, body = super::score::CreditScore), (status = 404, body = Problem)),
+    security(("bearer" = []))
+)]
+#[get("/organisations/{id}/credit-score")]
+pub async fn score(
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: web::Path<uuid::Uuid>,
+) -> AppResult<web::Json<super::score::CreditScore>> {
+    let scope = actor.authorize(Action::ReadCreditFile)?;
+    let id = id.into_inner().to_string();
+    let out = state
+        .db
+        .read(move |conn| {
+            enterprise_in_scope(conn, &scope, &id)?;
+            let today = crate::time::today_china();
+            let events = queries::since(
+                conn,
+                &id,
+                today - chrono::Days::new(super::score::WINDOW_DAYS),
+            )?;
+            let severities = queries::violation_severities(conn, &events)?;
+            Ok(super::score::score(&id, today, &events, |v| {
+                severities.iter().find(|(id, _)| id == v).map(|(_, s)| *s)
+            }))
+        })
+        .await?;
+    Ok(web::Json(out))
+}

@@ -71,3 +71,37 @@ pub fn list(
         .load(conn)?;
     Ok((items, total))
 }
+
+/// An enterprise's events after `day`.
+pub fn since(
+    conn: &mut DbConnection,
+    org_id: &str,
+    day: NaiveDate,
+) -> QueryResult<Vec<CreditEvent>> {
+    credit_events::table
+        .filter(credit_events::org_id.eq(org_id))
+        .filter(credit_events::occurred_on.gt(day))
+        .order((credit_events::occurred_on, credit_events::recorded_at))
+        .select(CreditEvent::as_select())
+        .load(conn)
+}
+
+/// The severity of each violation these events come from.
+pub fn violation_severities(
+    conn: &mut DbConnection,
+    events: &[CreditEvent],
+) -> QueryResult<Vec<(String, crate::violations::model::Severity)>> {
+    use crate::schema::violations;
+    let ids: Vec<&str> = events
+        .iter()
+        .filter(|e| e.source_entity.as_deref() == Some("violation"))
+        .filter_map(|e| e.source_id.as_deref())
+        .collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    violations::table
+        .filter(violations::id.eq_any(ids))
+        .select((violations::id, violations::severity))
+        .load(conn)
+}

@@ -345,6 +345,7 @@ pub fn correct_weight(
 ) -> AppResult<Correction> {
     refuse_if_closed(conn, lot_id)?;
     let lot = find(conn, lot_id)?;
+    crate::stock::queries::lock_lot(conn, &lot.id)?;
     let ic: InspectionCertificate = inspection_certificates::table
         .find(&lot.inspection_certificate_id)
         .select(InspectionCertificate::as_select())
@@ -360,7 +361,7 @@ pub fn correct_weight(
     let c = Correction {
         id: uuid::Uuid::new_v4().to_string(),
         entity: "lot".to_string(),
-        entity_id: lot.id,
+        entity_id: lot.id.clone(),
         field: "weight_g".to_string(),
         value: weight_g.to_string(),
         reason: reason.to_string(),
@@ -372,7 +373,52 @@ pub fn correct_weight(
         .returning(corrections::all_columns)
         .get_result(conn)?;
     audit::record(conn, Some(actor), "create", &c)?;
+    check_mass_balance(conn, actor, &lot, &c, weight_g)?;
     Ok(c)
+}
+
+/// A correction is a measurement and is kept; when it leaves the lot lighter than what already left its
+/// maker (shipped, split off, disposed of), the books no longer balance: a `mass_balance_broken` violation.
+fn check_mass_balance(
+    conn: &mut DbConnection,
+    actor: &str,
+    lot: &Lot,
+    correction: &Correction,
+    weight_g: i64,
+) -> AppResult<()> {
+    use crate::stock::queries as stock;
+    let maker = &lot.slaughterhouse_id;
+    let gone = stock::shipped_by(conn, maker, &lot.id)?
+        + stock::disposed_by(conn, maker, &lot.id)?
+        + stock::split_off_by(conn, maker, &lot.id)?;
+    if gone <= weight_g {
+        return Ok(());
+    }
+    let rule = &crate::violations::rules::MASS_BALANCE_BROKEN;
+    let Some(org) = crate::organisations::queries::find(conn, maker)? else {
+        return Ok(());
+    };
+    crate::violations::queries::open(
+        conn,
+        crate::violations::queries::NewViolation {
+            rule,
+            source: crate::violations::model::ViolationSource::Detected,
+            subject: crate::violations::queries::Subject::Org(&org),
+            summary: (
+                format!(
+                    "产品 {} 重量更正为 {weight_g} 克，但已出货、分割和处理共 {gone} 克",
+                    lot.trace_code
+                ),
+                format!(
+                    "lot {} corrected to {weight_g} g, but {gone} g had already been shipped, split off or disposed of",
+                    lot.trace_code
+                ),
+            ),
+            actor_id: Some(actor),
+            records: vec![("lot", lot.id.clone()), ("correction", correction.id.clone())],
+        },
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,16 +1,20 @@
-//! HTTP handlers for violations, and the helper that records attempts when a write is refused.
+//! HTTP handlers reading violations (list with cursor paging, one violation, dashboard counts, CSV export),
+//! and the helper that records attempts when a write is refused. Recording and working violations: `actions.rs`.
 
-use actix_web::{get, web};
-use serde::Deserialize;
-use utoipa::IntoParams;
+use actix_web::{get, web, HttpResponse};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
-use super::model::{Severity, ViolationSource};
-use super::queries::{self, NewViolation, Subject, ViolationFilter, ViolationWithRecords};
+use super::model::{Severity, ViolationSource, ViolationStatus};
+use super::queries::{self, NewViolation, Subject};
 use super::rules;
+use super::search::{self, Counts, Cursor, Filter, Sort};
+use super::workflow::{self, ViolationDetail};
 use crate::app::AppState;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult, Problem};
-use crate::paging::{Page, PageParams};
+use crate::organisations::model::District;
 use crate::policy::{Action, Actor};
 
 /// Run a write; when it is refused for breaking a rule of the notice, record the attempt against the
@@ -63,11 +67,13 @@ where
     Err(err)
 }
 
-/// Filters of the violation list.
+/// Filters of the violation list, counts and export.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ViolationQuery {
-    /// Rule code.
+    /// District where it happened.
+    pub district: Option<District>,
+    /// Rule code (see docs/rules.md).
     pub rule: Option<String>,
     /// Subject organisation id.
     pub subject_org_id: Option<uuid::Uuid>,
@@ -75,17 +81,60 @@ pub struct ViolationQuery {
     pub source: Option<ViolationSource>,
     /// Severity.
     pub severity: Option<Severity>,
-    /// Items per page (1-200, default 50).
+    /// Status.
+    pub status: Option<ViolationStatus>,
+    /// First day, China time (inclusive).
+    pub from: Option<NaiveDate>,
+    /// Last day, China time (inclusive).
+    pub to: Option<NaiveDate>,
+    /// `newest` (default) or `oldest` first.
+    pub sort: Option<Sort>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Items per page, 1 to 200 (default 50).
     pub limit: Option<i64>,
-    /// Items to skip.
-    pub offset: Option<i64>,
 }
 
-/// Violations in the caller's scope, newest first.
+impl ViolationQuery {
+    fn filter(&self) -> AppResult<Filter> {
+        if let Some(r) = &self.rule {
+            if rules::find(r).is_none() {
+                return Err(AppError::unprocessable(
+                    "unknown_rule",
+                    format!("没有代码为「{r}」的规则"),
+                    format!("there is no rule with the code `{r}`"),
+                ));
+            }
+        }
+        let f = Filter {
+            district: self.district,
+            rule: self.rule.clone(),
+            subject_org_id: self.subject_org_id.map(|u| u.to_string()),
+            source: self.source,
+            severity: self.severity,
+            status: self.status,
+            from: self.from,
+            to: self.to,
+        };
+        f.check()?;
+        Ok(f)
+    }
+}
+
+/// A page of violations.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ViolationPage {
+    /// The violations.
+    pub items: Vec<ViolationDetail>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Violations in the caller's scope, filtered and sorted, a page at a time.
 #[utoipa::path(
     tag = "violations",
     params(ViolationQuery),
-    responses((status = 200, body = Page<ViolationWithRecords>), (status = 403, body = Problem)),
+    responses((status = 200, body = ViolationPage), (status = 403, body = Problem), (status = 422, body = Problem)),
     security(("bearer" = []))
 )]
 #[get("/violations")]
@@ -93,25 +142,123 @@ pub async fn list(
     state: web::Data<AppState>,
     actor: Actor,
     query: web::Query<ViolationQuery>,
-) -> AppResult<web::Json<Page<ViolationWithRecords>>> {
+) -> AppResult<web::Json<ViolationPage>> {
     let scope = actor.authorize(Action::ReadViolations)?;
     let q = query.into_inner();
-    let page = PageParams {
-        limit: q.limit,
-        offset: q.offset,
-    };
-    let filter = ViolationFilter {
-        rule: q.rule,
-        subject_org_id: q.subject_org_id.map(|u| u.to_string()),
-        source: q.source,
-        severity: q.severity,
-    };
+    let filter = q.filter()?;
+    let after = q.cursor.as_deref().map(Cursor::decode).transpose()?;
+    let limit = q.limit.unwrap_or(50).clamp(1, crate::paging::MAX_LIMIT);
+    let sort = q.sort.unwrap_or_default();
     let out = state
         .db
         .read(move |conn| {
-            let (items, total) = queries::list(conn, &scope, &filter, page)?;
-            Ok(Page::new(items, total, page))
+            let (items, next) = search::page(conn, &scope, &filter, sort, after.as_ref(), limit)?;
+            Ok(ViolationPage {
+                items: workflow::details(conn, items)?,
+                next_cursor: next.map(|c| c.encode()),
+            })
         })
+        .await?;
+    Ok(web::Json(out))
+}
+
+/// Counts by district, rule and status of the violations matching the filters (the dashboard).
+#[utoipa::path(
+    tag = "violations",
+    params(ViolationQuery),
+    responses((status = 200, body = Counts), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = []))
+)]
+#[get("/violations/counts")]
+pub async fn counts(
+    state: web::Data<AppState>,
+    actor: Actor,
+    query: web::Query<ViolationQuery>,
+) -> AppResult<web::Json<Counts>> {
+    let scope = actor.authorize(Action::ReadViolations)?;
+    let filter = query.into_inner().filter()?;
+    let out = state
+        .db
+        .read(move |conn| Ok(search::counts(conn, &scope, &filter)?))
+        .await?;
+    Ok(web::Json(out))
+}
+
+/// Most rows one export may hold.
+pub const EXPORT_MAX: usize = 100_000;
+
+/// The violations matching the filters as CSV (UTF-8 with a byte-order mark, so spreadsheets show the
+/// Chinese), oldest first by default, at most 100,000 rows: narrow the range for more.
+#[utoipa::path(
+    tag = "violations",
+    params(ViolationQuery),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 403, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = []))
+)]
+#[get("/violations/export.csv")]
+pub async fn export_csv(
+    state: web::Data<AppState>,
+    actor: Actor,
+    query: web::Query<ViolationQuery>,
+) -> AppResult<HttpResponse> {
+    let scope = actor.authorize(Action::ReadViolations)?;
+    let q = query.into_inner();
+    let filter = q.filter()?;
+    let sort = q.sort.unwrap_or(Sort::Oldest);
+    let rows = state
+        .db
+        .read(move |conn| {
+            let mut all = Vec::new();
+            let mut after: Option<Cursor> = None;
+            loop {
+                let (items, next) =
+                    search::page(conn, &scope, &filter, sort, after.as_ref(), 1000)?;
+                all.extend(workflow::details(conn, items)?);
+                if all.len() > EXPORT_MAX {
+                    return Err(AppError::unprocessable(
+                        "export_too_large",
+                        format!("导出超过 {EXPORT_MAX} 条，请缩小日期范围或增加筛选条件"),
+                        format!(
+                            "more than {EXPORT_MAX} rows; narrow the date range or add filters"
+                        ),
+                    ));
+                }
+                match next {
+                    Some(c) => after = Some(c),
+                    None => break,
+                }
+            }
+            Ok(all)
+        })
+        .await?;
+    let body = super::export::csv(&rows)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            "attachment; filename=\"violations.csv\"",
+        ))
+        .body(body))
+}
+
+/// One violation with its records, steps and status.
+#[utoipa::path(
+    tag = "violations",
+    params(("id" = uuid::Uuid, Path, description = "violation id")),
+    responses((status = 200, body = ViolationDetail), (status = 404, body = Problem)),
+    security(("bearer" = []))
+)]
+#[get("/violations/{id}")]
+pub async fn get_one(
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: web::Path<uuid::Uuid>,
+) -> AppResult<web::Json<ViolationDetail>> {
+    let scope = actor.authorize(Action::ReadViolations)?;
+    let id = id.into_inner().to_string();
+    let out = state
+        .db
+        .read(move |conn| super::actions::in_scope(conn, &scope, &id))
         .await?;
     Ok(web::Json(out))
 }

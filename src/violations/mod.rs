@@ -3,7 +3,14 @@
 //! rule-breaking requests (attempts, recorded against whoever tried), and, in later modules, from
 //! inspections and substantiated complaints. Violations are evidence: added, never edited.
 
+pub mod actions;
+pub mod demo;
+pub mod export;
 pub mod handlers;
+pub mod labels;
 pub mod model;
 pub mod queries;
 pub mod rules;
+pub mod schedule;
+pub mod search;
+pub mod workflow;

@@ -1,18 +1,16 @@
-//! Violation queries: opening one (audited together with the records it involves), recording an attempt,
-//! and the scoped list.
+//! Violation queries: opening one (audited together with the records it involves). The inspectors' list is
+//! in `search.rs`.
 
 use diesel::prelude::*;
 use serde::Serialize;
 
-use super::model::{InvolvedRecord, Severity, Violation, ViolationSource};
+use super::model::{InvolvedRecord, Violation, ViolationSource};
 use super::rules::Rule;
 use crate::audit::{self, Audited};
 use crate::db::DbConnection;
 use crate::error::AppResult;
 use crate::organisations::model::{District, Organisation};
-use crate::paging::PageParams;
-use crate::policy::Scope;
-use crate::schema::{organisations, violation_records, violations};
+use crate::schema::{violation_records, violations};
 
 /// A violation with the records it involves: the unit the audit trail hashes.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -64,6 +62,15 @@ pub struct NewViolation<'a> {
 
 /// Open a violation (audited).
 pub fn open(conn: &mut DbConnection, new: NewViolation<'_>) -> AppResult<ViolationWithRecords> {
+    open_at(conn, new, crate::time::now())
+}
+
+/// Open a violation detected at `at` (the demo's history; everything else uses [`open`]).
+pub fn open_at(
+    conn: &mut DbConnection,
+    new: NewViolation<'_>,
+    at: chrono::NaiveDateTime,
+) -> AppResult<ViolationWithRecords> {
     let (subject_org_id, subject_name, subject_address, district) = match new.subject {
         Subject::Org(o) => (Some(o.id.clone()), None, None, o.district),
         Subject::Unregistered {
@@ -90,7 +97,7 @@ pub fn open(conn: &mut DbConnection, new: NewViolation<'_>) -> AppResult<Violati
         summary: new.summary.0,
         summary_en: new.summary.1,
         actor_id: new.actor_id.map(str::to_string),
-        detected_at: crate::time::now(),
+        detected_at: at,
     };
     let v: Violation = diesel::insert_into(violations::table)
         .values(&v)
@@ -119,7 +126,7 @@ pub fn open(conn: &mut DbConnection, new: NewViolation<'_>) -> AppResult<Violati
     Ok(full)
 }
 
-fn with_records(
+pub fn with_records(
     conn: &mut DbConnection,
     vs: Vec<Violation>,
 ) -> QueryResult<Vec<ViolationWithRecords>> {
@@ -161,69 +168,4 @@ pub fn all_with_records(conn: &mut DbConnection) -> QueryResult<Vec<ViolationWit
         .select(Violation::as_select())
         .load(conn)?;
     with_records(conn, vs)
-}
-
-/// Filters of the violation list.
-#[derive(Debug, Default, Clone)]
-pub struct ViolationFilter {
-    /// Rule code.
-    pub rule: Option<String>,
-    /// Subject organisation.
-    pub subject_org_id: Option<String>,
-    /// Source.
-    pub source: Option<ViolationSource>,
-    /// Severity.
-    pub severity: Option<Severity>,
-}
-
-/// Violations inside the scope (by their subject's organisation or, for unregistered subjects, their
-/// district), newest first.
-pub fn list(
-    conn: &mut DbConnection,
-    scope: &Scope,
-    filter: &ViolationFilter,
-    page: PageParams,
-) -> QueryResult<(Vec<ViolationWithRecords>, i64)> {
-    let filtered = || {
-        let mut q = violations::table
-            .left_join(
-                organisations::table
-                    .on(organisations::id.nullable().eq(violations::subject_org_id)),
-            )
-            .into_boxed();
-        if let Some(orgs) = &scope.orgs {
-            q = q.filter(violations::subject_org_id.eq_any(orgs.clone()));
-        }
-        if let Some(d) = scope.district {
-            q = q.filter(violations::district.eq(d));
-        }
-        if let Some(kinds) = scope.kinds {
-            q = q.filter(
-                organisations::kind
-                    .eq_any(kinds.to_vec())
-                    .or(violations::subject_org_id.is_null()),
-            );
-        }
-        if let Some(r) = &filter.rule {
-            q = q.filter(violations::rule.eq(r.clone()));
-        }
-        if let Some(o) = &filter.subject_org_id {
-            q = q.filter(violations::subject_org_id.eq(o.clone()));
-        }
-        if let Some(s) = filter.source {
-            q = q.filter(violations::source.eq(s));
-        }
-        if let Some(s) = filter.severity {
-            q = q.filter(violations::severity.eq(s));
-        }
-        q
-    };
-    let total = filtered().count().get_result(conn)?;
-    let items: Vec<Violation> = filtered()
-        .order((violations::detected_at.desc(), violations::id.asc()))
-        .limit(page.limit())
-        .offset(page.offset())
-        .select(Violation::as_select())
-        .load(conn)?;
-    Ok((with_records(conn, items)?, total))
 }

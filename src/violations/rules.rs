@@ -321,3 +321,168 @@ pub const COPIED_LABEL_SCAN_VOLUME: Rule = rule(
     "疑似复制标签：查询次数远超产品重量所能解释",
     "suspected copied label: verified far more often than its weight explains",
 );
+
+/// A correction that leaves a lot lighter than what already left it (shipped, split off or disposed of).
+pub const MASS_BALANCE_BROKEN: Rule = rule(
+    "mass_balance_broken",
+    "九",
+    Severity::Medium,
+    "更正后重量不平衡：更正后的重量小于已出货、分割和处理的数量",
+    "mass balance broken: a correction leaves less than already shipped, split off or disposed of",
+);
+/// Certified heads that never arrived before the certificate expired (scheduled).
+pub const HEADS_UNACCOUNTED: Rule = rule(
+    "heads_unaccounted",
+    "一",
+    Severity::High,
+    "检疫证明过期时仍有头数未进厂（疑似流向私屠滥宰）",
+    "certified heads never arrived before the certificate expired (possible unlicensed slaughter)",
+);
+/// A quality-safety agreement lapsed while the slaughterhouse was still shipping (scheduled).
+pub const AGREEMENT_LAPSED: Rule = rule(
+    "agreement_lapsed_while_shipping",
+    "六",
+    Severity::Medium,
+    "质量安全协议到期而企业仍在出厂销售",
+    "quality-safety agreement lapsed while the enterprise was still shipping",
+);
+/// The slaughter licence lapsed while the slaughterhouse was still shipping (scheduled).
+pub const LICENCE_LAPSED: Rule = rule(
+    "licence_lapsed_while_shipping",
+    "一",
+    Severity::High,
+    "屠宰许可证到期而企业仍在出厂销售",
+    "slaughter licence lapsed while the enterprise was still shipping",
+);
+/// A 12345 complaint not dispatched or not concluded by its working-day deadline (scheduled).
+pub const COMPLAINT_OVERDUE: Rule = rule(
+    "complaint_overdue",
+    "十",
+    Severity::Low,
+    "12345 举报未在期限内分派或办结",
+    "12345 complaint not dispatched or concluded by its deadline",
+);
+
+/// What inspectors record from inspections (现场检查).
+pub const INSPECTIONS: &[Rule] = &[
+    rule(
+        "inspection_unlicensed_slaughter",
+        "一",
+        Severity::High,
+        "检查发现：私屠滥宰",
+        "inspection: unlicensed slaughter",
+    ),
+    rule(
+        "inspection_unquarantined_meat",
+        "九",
+        Severity::High,
+        "检查发现：经营未经检疫检验或不合格的肉品",
+        "inspection: unquarantined, uninspected or failed meat on sale",
+    ),
+    rule(
+        "inspection_not_in_network",
+        "七",
+        Severity::Medium,
+        "检查发现：经营未纳入肉品安全信息网络的产品",
+        "inspection: meat from outside the network on sale",
+    ),
+    rule(
+        "inspection_no_ledger",
+        "七",
+        Severity::Medium,
+        "检查发现：未建立或未如实记录进货台账",
+        "inspection: no purchase ledger, or an untrue one",
+    ),
+    rule(
+        "inspection_no_certificates_shown",
+        "七",
+        Severity::Low,
+        "检查发现：未明示当日检疫、检验证明",
+        "inspection: the day's certificates not shown at the stall",
+    ),
+    rule(
+        "inspection_no_receipt",
+        "七",
+        Severity::Low,
+        "检查发现：未出具销售凭据",
+        "inspection: no sales receipt given",
+    ),
+    rule(
+        "inspection_fee_irregular",
+        "四",
+        Severity::Medium,
+        "检查发现：违规收费",
+        "inspection: irregular fees",
+    ),
+    rule(
+        "inspection_other",
+        "九",
+        Severity::Low,
+        "检查发现：其他违法违规行为",
+        "inspection: other breach",
+    ),
+];
+
+/// Every rule a violation can name.
+pub fn all() -> Vec<&'static Rule> {
+    let detected: [&'static Rule; 10] = [
+        &FEE_OVER_CAP,
+        &FEE_UNAPPROVED,
+        &MASS_BALANCE_BROKEN,
+        &HEADS_UNACCOUNTED,
+        &AGREEMENT_LAPSED,
+        &LICENCE_LAPSED,
+        &COMPLAINT_OVERDUE,
+        &COPIED_LABEL_FOREIGN_STALL,
+        &COPIED_LABEL_AFTER_STOCK,
+        &COPIED_LABEL_SCAN_VOLUME,
+    ];
+    detected
+        .into_iter()
+        .chain(ATTEMPTS.iter())
+        .chain(COMPLAINTS.iter())
+        .chain(INSPECTIONS.iter())
+        .collect()
+}
+
+/// The rule with this code.
+pub fn find(code: &str) -> Option<&'static Rule> {
+    all().into_iter().find(|r| r.code == code)
+}
+
+/// The inspection rule with this code.
+pub fn inspection_rule(code: &str) -> Option<&'static Rule> {
+    INSPECTIONS.iter().find(|r| r.code == code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_codes_are_unique() {
+        let all = all();
+        let mut codes: Vec<&str> = all.iter().map(|r| r.code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), all.len());
+    }
+
+    /// docs/rules.md lists every rule, and names no rule the code does not have.
+    #[test]
+    fn docs_list_every_rule() {
+        let doc = include_str!("../../docs/rules.md");
+        let section = doc
+            .split("\n## Rules\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n## ").next())
+            .unwrap_or_default();
+        let documented: std::collections::BTreeSet<&str> = section
+            .lines()
+            .filter(|l| l.starts_with("| `"))
+            .filter_map(|l| l.split('`').nth(1))
+            .collect();
+        let coded: std::collections::BTreeSet<&str> = all().iter().map(|r| r.code).collect();
+        assert_eq!(documented, coded);
+    }
+}

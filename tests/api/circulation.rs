@@ -260,7 +260,7 @@ async fn ledger_refusals_tell_a_mistyped_code_from_an_unknown_one() {
             Some(&app.token("mr.city")),
         )
         .await;
-    assert_eq!(v.body["total"], 1, "{v:?}");
+    assert_eq!(v.body["items"].as_array().map(Vec::len), Some(1), "{v:?}");
     assert_eq!(v.body["items"][0]["subject_org_id"], restaurant.as_str());
 }
 
@@ -378,7 +378,10 @@ async fn shipments_are_refused_with_their_own_codes_and_leave_attempts() {
                 Some(&app.token("sr.city")),
             )
             .await;
-        assert!(v.body["total"].as_i64().unwrap_or(0) >= 1, "{rule}: {v:?}");
+        assert!(
+            v.body["items"].as_array().is_some_and(|a| !a.is_empty()),
+            "{rule}: {v:?}"
+        );
         assert_eq!(v.body["items"][0]["subject_org_id"], c.house.as_str());
         assert_eq!(v.body["items"][0]["records"][0]["entity"], "lot");
     }
@@ -388,8 +391,10 @@ async fn shipments_are_refused_with_their_own_codes_and_leave_attempts() {
             Some(&app.token("sr.city"))
         )
         .await
-        .body["total"],
-        2
+        .body["items"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
     );
 }
 

@@ -212,12 +212,30 @@ async fn the_reporter_is_seen_only_by_the_officer_assigned_in_every_answer_of_ev
         .expect("audit");
     assert_eq!(views, 2);
     assert!(!found(&format!("{trail:?}")));
-    // Exports: the audit verification report (the service's only export so far).
+    // Exports: the audit verification report and the violations CSV (which holds the violation the
+    // substantiated complaint opened). The GET sweep above called them too; here each is read whole.
     for who in ["sr.city", "mr.city", "demo.admin"] {
         let r = app.get("/api/v1/audit/verify", Some(&app.token(who))).await;
         assert_eq!(r.status, StatusCode::OK);
         assert_eq!(r.body["first_broken"], Value::Null, "{r:?}");
         assert!(!found(&r.body.to_string()));
+    }
+    for who in [
+        "inspector.haizhu",
+        "inspector.city",
+        "mr.city",
+        "vendor.jiangnan12",
+    ] {
+        let r = app
+            .get("/api/v1/violations/export.csv", Some(&app.token(who)))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{who}: {r:?}");
+        let csv = r.body.as_str().unwrap_or("");
+        assert!(
+            csv.contains("complaint_"),
+            "{who}: the complaint's violation is exported"
+        );
+        assert!(!found(csv), "{who}");
     }
 }
 

@@ -1002,7 +1002,7 @@ async fn fees_over_the_cap_or_off_the_schedule_are_recorded_and_open_violations(
     let demo = app
         .get("/api/v1/violations?rule=fee_unapproved", Some(&sr))
         .await;
-    assert_eq!(demo.body["total"], 2);
+    assert_eq!(demo.body["items"].as_array().map(Vec::len), Some(2));
     let view = app
         .get(&format!("/api/v1/batches/{batch}"), Some(&c.sh))
         .await;
@@ -1014,14 +1014,14 @@ async fn fees_over_the_cap_or_off_the_schedule_are_recorded_and_open_violations(
             Some(&app.token("sh.yunan")),
         )
         .await;
-    assert_eq!(other.body["total"], 0);
+    assert_eq!(other.body["items"].as_array().map(Vec::len), Some(0));
     let mr = app
         .get(
             "/api/v1/violations?rule=fee_over_cap",
             Some(&app.token("mr.city")),
         )
         .await;
-    assert_eq!(mr.body["total"], 0);
+    assert_eq!(mr.body["items"].as_array().map(Vec::len), Some(0));
 }
 
 struct Ctx {
@@ -1223,5 +1223,5 @@ async fn demo_has_a_day_of_slaughter() {
     let fees = app
         .get("/api/v1/violations?rule=fee_unapproved", Some(&sr))
         .await;
-    assert_eq!(fees.body["total"], 1);
+    assert_eq!(fees.body["items"].as_array().map(Vec::len), Some(1));
 }

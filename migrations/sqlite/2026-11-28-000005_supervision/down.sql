@@ -1,0 +1,3 @@
+DROP INDEX violations_by_severity;
+DROP INDEX violations_by_time;
+DROP TABLE violation_events;

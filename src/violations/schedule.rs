@@ -1,0 +1,361 @@
+//! Rules that need time to pass, run on a schedule inside the service (and by `niuyang sweep`): certified
+//! heads that never arrived, agreements and licences lapsing while the enterprise still ships, overdue
+//! complaints. Each looks at a bounded window and fires once per record (checked through
+//! `violation_records`), so a sweep costs the same in year 5 as on day 1 and running it twice adds nothing.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use diesel::dsl::{exists, not, sum};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::model::ViolationSource;
+use super::queries::{self, NewViolation, Subject};
+use super::rules::{self, Rule};
+use crate::db::{Db, DbConnection};
+use crate::error::AppResult;
+use crate::schema::{
+    animal_certificates, complaint_events, complaints, intakes, organisations, quality_agreements,
+    shipments, slaughterhouses, violation_records, violations,
+};
+
+/// How far back a sweep looks, in days.
+pub const WINDOW_DAYS: u64 = 30;
+
+/// What one sweep recorded, by rule.
+#[derive(Debug, Default, Clone, Serialize, PartialEq, Eq)]
+pub struct SweepReport {
+    /// Certificates with heads unaccounted for.
+    pub heads_unaccounted: usize,
+    /// Agreements lapsed while shipping.
+    pub agreement_lapsed: usize,
+    /// Licences lapsed while shipping.
+    pub licence_lapsed: usize,
+    /// Overdue complaints.
+    pub complaint_overdue: usize,
+}
+
+/// Has `rule` already fired for this record?
+fn fired(conn: &mut DbConnection, rule: &Rule, entity: &str, id: &str) -> QueryResult<bool> {
+    diesel::select(exists(
+        violation_records::table
+            .inner_join(violations::table)
+            .filter(violation_records::entity.eq(entity))
+            .filter(violation_records::entity_id.eq(id))
+            .filter(violations::rule.eq(rule.code)),
+    ))
+    .get_result(conn)
+}
+
+/// Run every scheduled rule as of `today` (China date), each in its own write transaction.
+pub fn sweep(db: &Db, today: NaiveDate) -> AppResult<SweepReport> {
+    Ok(SweepReport {
+        heads_unaccounted: db.write_now(move |c| heads_unaccounted(c, today))?,
+        agreement_lapsed: db.write_now(move |c| agreements_lapsed(c, today))?,
+        licence_lapsed: db.write_now(move |c| licences_lapsed(c, today))?,
+        complaint_overdue: db.write_now(move |c| complaints_overdue(c, today))?,
+    })
+}
+
+/// Certificates whose validity ended in the window with fewer heads arrived than certified.
+pub fn heads_unaccounted(conn: &mut DbConnection, today: NaiveDate) -> AppResult<usize> {
+    let rule = &rules::HEADS_UNACCOUNTED;
+    let certs: Vec<(String, String, i32, String, String, String)> = animal_certificates::table
+        .filter(animal_certificates::valid_until.lt(today))
+        .filter(animal_certificates::valid_until.ge(today - chrono::Days::new(WINDOW_DAYS)))
+        .select((
+            animal_certificates::id,
+            animal_certificates::number,
+            animal_certificates::head_count,
+            animal_certificates::owner_name,
+            animal_certificates::origin_place,
+            animal_certificates::destination_id,
+        ))
+        .load(conn)?;
+    let ids: Vec<&str> = certs.iter().map(|c| c.0.as_str()).collect();
+    let mut arrived: HashMap<String, i64> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(String, Option<i64>, Option<i64>)> = intakes::table
+            .filter(intakes::certificate_id.eq_any(chunk))
+            .group_by(intakes::certificate_id)
+            .select((
+                intakes::certificate_id,
+                sum(intakes::heads_alive),
+                sum(intakes::heads_dead),
+            ))
+            .load(conn)?;
+        for (id, a, d) in rows {
+            arrived.insert(id, a.unwrap_or(0) + d.unwrap_or(0));
+        }
+    }
+    let mut n = 0;
+    for (id, number, certified, owner, origin, dest) in certs {
+        let came = arrived.get(&id).copied().unwrap_or(0);
+        if came >= i64::from(certified) || fired(conn, rule, "animal_certificate", &id)? {
+            continue;
+        }
+        let district = crate::organisations::queries::find(conn, &dest)?.and_then(|o| o.district);
+        let missing = i64::from(certified) - came;
+        queries::open(
+            conn,
+            NewViolation {
+                rule,
+                source: ViolationSource::Detected,
+                subject: Subject::Unregistered {
+                    name: &format!("货主 {owner}"),
+                    address: &origin,
+                    district,
+                },
+                summary: (
+                    format!(
+                        "动物检疫合格证明 {number} 证明 {certified} 头，有效期届满时仅 {came} 头进厂，{missing} 头去向不明（疑似流向私屠滥宰）"
+                    ),
+                    format!(
+                        "animal certificate {number} covered {certified} head; only {came} arrived before it expired, {missing} unaccounted for (possible unlicensed slaughter)"
+                    ),
+                ),
+                actor_id: None,
+                records: vec![
+                    ("animal_certificate", id.clone()),
+                    ("organisation", dest.clone()),
+                ],
+            },
+        )?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// Did the slaughterhouse ship in the `WINDOW_DAYS` before `lapse`, or try to ship (a refused attempt)
+/// after it?
+fn still_shipping(conn: &mut DbConnection, house: &str, lapse: NaiveDate) -> QueryResult<bool> {
+    let shipped: bool = diesel::select(exists(
+        shipments::table
+            .filter(shipments::seller_id.eq(house))
+            .filter(shipments::ship_date.le(lapse))
+            .filter(shipments::ship_date.gt(lapse - chrono::Days::new(WINDOW_DAYS))),
+    ))
+    .get_result(conn)?;
+    if shipped {
+        return Ok(true);
+    }
+    let after = lapse
+        .succ_opt()
+        .unwrap_or(lapse)
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default()
+        - chrono::Duration::hours(8);
+    diesel::select(exists(
+        violations::table
+            .filter(violations::subject_org_id.eq(house))
+            .filter(violations::source.eq(ViolationSource::Attempt))
+            .filter(violations::detected_at.ge(after)),
+    ))
+    .get_result(conn)
+}
+
+fn lapse_violation(
+    conn: &mut DbConnection,
+    rule: &Rule,
+    house: &str,
+    record: (&'static str, String),
+    summary: (String, String),
+) -> AppResult<bool> {
+    if fired(conn, rule, record.0, &record.1)? {
+        return Ok(false);
+    }
+    let Some(org) = crate::organisations::queries::find(conn, house)? else {
+        return Ok(false);
+    };
+    queries::open(
+        conn,
+        NewViolation {
+            rule,
+            source: ViolationSource::Detected,
+            subject: Subject::Org(&org),
+            summary,
+            actor_id: None,
+            records: vec![record],
+        },
+    )?;
+    Ok(true)
+}
+
+/// Slaughterhouses whose last agreement ended in the window, with none in force, that were still shipping.
+pub fn agreements_lapsed(conn: &mut DbConnection, today: NaiveDate) -> AppResult<usize> {
+    let lapsed: Vec<(String, String, String, NaiveDate)> = quality_agreements::table
+        .filter(quality_agreements::expires_on.lt(today))
+        .filter(quality_agreements::expires_on.ge(today - chrono::Days::new(WINDOW_DAYS)))
+        .select((
+            quality_agreements::id,
+            quality_agreements::slaughterhouse_id,
+            quality_agreements::number,
+            quality_agreements::expires_on,
+        ))
+        .load(conn)?;
+    let mut n = 0;
+    for (id, house, number, expired) in lapsed {
+        let renewed: bool = diesel::select(exists(
+            quality_agreements::table
+                .filter(quality_agreements::slaughterhouse_id.eq(&house))
+                .filter(quality_agreements::signed_on.le(today))
+                .filter(quality_agreements::expires_on.ge(today)),
+        ))
+        .get_result(conn)?;
+        if renewed || !still_shipping(conn, &house, expired)? {
+            continue;
+        }
+        if lapse_violation(
+            conn,
+            &rules::AGREEMENT_LAPSED,
+            &house,
+            ("quality_agreement", id),
+            (
+                format!("质量安全协议 {number} 已于 {expired} 到期且未续签，企业仍在出厂销售"),
+                format!("quality-safety agreement {number} ended on {expired} without renewal while the enterprise was still shipping"),
+            ),
+        )? {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// Slaughterhouses whose licence ended in the window that were still shipping.
+pub fn licences_lapsed(conn: &mut DbConnection, today: NaiveDate) -> AppResult<usize> {
+    let lapsed: Vec<(String, String, NaiveDate)> = slaughterhouses::table
+        .filter(slaughterhouses::licence_valid_until.lt(today))
+        .filter(slaughterhouses::licence_valid_until.ge(today - chrono::Days::new(WINDOW_DAYS)))
+        .select((
+            slaughterhouses::org_id,
+            slaughterhouses::licence_no,
+            slaughterhouses::licence_valid_until,
+        ))
+        .load(conn)?;
+    let mut n = 0;
+    for (house, licence, until) in lapsed {
+        if !still_shipping(conn, &house, until)? {
+            continue;
+        }
+        if lapse_violation(
+            conn,
+            &rules::LICENCE_LAPSED,
+            &house,
+            ("licence", format!("{house}:{until}")),
+            (
+                format!("屠宰许可证 {licence} 已于 {until} 到期，企业仍在出厂销售"),
+                format!("slaughter licence {licence} expired on {until} while the enterprise was still shipping"),
+            ),
+        )? {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// Complaints past a deadline they have not met, against the administration they are routed to.
+pub fn complaints_overdue(conn: &mut DbConnection, today: NaiveDate) -> AppResult<usize> {
+    use crate::complaints::model::EventKind;
+    let rule = &rules::COMPLAINT_OVERDUE;
+    let concluded = || {
+        exists(
+            complaint_events::table
+                .filter(complaint_events::complaint_id.eq(complaints::id))
+                .filter(
+                    complaint_events::kind
+                        .eq_any([EventKind::Substantiated, EventKind::Unsubstantiated]),
+                ),
+        )
+    };
+    let dispatched = || {
+        exists(
+            complaint_events::table
+                .filter(complaint_events::complaint_id.eq(complaints::id))
+                .filter(complaint_events::kind.eq(EventKind::Dispatched)),
+        )
+    };
+    let flagged = exists(
+        violation_records::table
+            .inner_join(violations::table)
+            .filter(violation_records::entity.eq("complaint"))
+            .filter(violation_records::entity_id.eq(complaints::id))
+            .filter(violations::rule.eq(rule.code)),
+    );
+    let late: Vec<(String, String, Option<String>, NaiveDate, NaiveDate, bool)> = complaints::table
+        .filter(not(concluded()))
+        .filter(
+            complaints::dispatch_due
+                .lt(today)
+                .and(not(dispatched()))
+                .or(complaints::conclude_due.lt(today)),
+        )
+        .filter(not(flagged))
+        .select((
+            complaints::id,
+            complaints::ticket_no,
+            complaints::routed_org_id,
+            complaints::dispatch_due,
+            complaints::conclude_due,
+            dispatched(),
+        ))
+        .load(conn)?;
+    let mut n = 0;
+    for (id, ticket, routed, dispatch_due, conclude_due, was_dispatched) in late {
+        let Some(org) = (match routed {
+            Some(o) => organisations::table
+                .find(o)
+                .select(crate::organisations::model::Organisation::as_select())
+                .first(conn)
+                .optional()?,
+            None => None,
+        }) else {
+            continue;
+        };
+        let (zh, en) = if was_dispatched {
+            (
+                format!("12345 举报 {ticket} 应于 {conclude_due} 前办结，逾期未办结"),
+                format!("12345 complaint {ticket} was due to be concluded by {conclude_due}"),
+            )
+        } else {
+            (
+                format!("12345 举报 {ticket} 应于 {dispatch_due} 前分派，逾期未分派"),
+                format!("12345 complaint {ticket} was due to be dispatched by {dispatch_due}"),
+            )
+        };
+        queries::open(
+            conn,
+            NewViolation {
+                rule,
+                source: ViolationSource::Detected,
+                subject: Subject::Org(&org),
+                summary: (zh, en),
+                actor_id: None,
+                records: vec![("complaint", id)],
+            },
+        )?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// Sweep now and then every `every` (0: never), logging what was found.
+pub fn spawn(db: Db, every: Duration) {
+    if every.is_zero() {
+        return;
+    }
+    actix_web::rt::spawn(async move {
+        let mut tick = actix_web::rt::time::interval(every);
+        loop {
+            tick.tick().await;
+            let db = db.clone();
+            let today = crate::time::today_china();
+            match actix_web::web::block(move || sweep(&db, today)).await {
+                Ok(Ok(r)) => tracing::info!(?r, "scheduled rules swept"),
+                Ok(Err(e)) => tracing::error!(error = %e, "scheduled rules failed"),
+                Err(e) => tracing::error!(error = %e, "scheduled rules task failed"),
+            }
+        }
+    });
+}
