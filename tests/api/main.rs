@@ -18,4 +18,5 @@ mod scope;
 mod signals;
 mod slaughter;
 mod storage;
+mod trace;
 mod verify;
