@@ -158,7 +158,11 @@ impl Walk<'_> {
 }
 
 /// Trace backward from `start`, which must be inside `scope` (else 404, as an unknown record).
-pub fn trace(conn: &mut DbConnection, scope: &Scope, start: BackwardStart) -> AppResult<TraceGraph> {
+pub fn trace(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    start: BackwardStart,
+) -> AppResult<TraceGraph> {
     let (start, ends) = resolve(conn, scope, start)?;
     let mut line = Vec::new();
     for (lot, _) in &ends.pairs {

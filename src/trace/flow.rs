@@ -84,16 +84,16 @@ pub fn add(
             ]),
         );
         match &lot.parent_lot_id {
-            None => tb
-                .g
-                .edge(&node_id(NodeKind::Batch, &lot.batch_id), &id, "cut_into"),
+            None => {
+                tb.g.edge(&node_id(NodeKind::Batch, &lot.batch_id), &id, "cut_into")
+            }
             Some(p) if index.contains_key(p) => {
                 tb.g.edge(&node_id(NodeKind::Lot, p), &id, "split_into")
             }
             // A child lot whose parent is upstream of the trace: tie it to its batch.
-            Some(_) => tb
-                .g
-                .edge(&node_id(NodeKind::Batch, &lot.batch_id), &id, "of_batch"),
+            Some(_) => {
+                tb.g.edge(&node_id(NodeKind::Batch, &lot.batch_id), &id, "of_batch")
+            }
         }
         for holder in circ.holders(lot) {
             if kept(&keep.holders, &(lot.id.clone(), holder.clone())) {
@@ -138,8 +138,7 @@ fn shipments(tb: &mut TraceBuilder, circ: &Circulation, keep: &Keep) {
     }
     for (id, mut l) in lines {
         l.sort_by_key(|v| v["lot"].as_str().unwrap_or_default().to_string());
-        tb.g
-            .set_attr(&node_id(NodeKind::Shipment, id), "lines", Value::Array(l));
+        tb.g.set_attr(&node_id(NodeKind::Shipment, id), "lines", Value::Array(l));
     }
 }
 
@@ -153,7 +152,10 @@ fn records(tb: &mut TraceBuilder, lots: &[Lot], circ: &Circulation, keep: &Keep)
         let id = tb.g.node(
             NodeKind::LedgerEntry,
             &e.id,
-            format!("进货台账 {}", crate::lots::labels::format_weight(e.weight_g)),
+            format!(
+                "进货台账 {}",
+                crate::lots::labels::format_weight(e.weight_g)
+            ),
             Some(format!(
                 "ledger entry {}",
                 crate::lots::labels::format_weight(e.weight_g)
@@ -164,14 +166,16 @@ fn records(tb: &mut TraceBuilder, lots: &[Lot], circ: &Circulation, keep: &Keep)
                 ("lot", json!(node_id(NodeKind::Lot, &e.lot_id))),
                 ("weight_g", json!(e.weight_g)),
                 ("product_certificate_no", json!(e.product_certificate_no)),
-                ("inspection_certificate_no", json!(e.inspection_certificate_no)),
+                (
+                    "inspection_certificate_no",
+                    json!(e.inspection_certificate_no),
+                ),
                 ("receipt_no", json!(e.receipt_no)),
                 ("document_check", json!(e.document_check)),
                 ("recorded_at", json!(crate::time::show(e.recorded_at))),
             ]),
         );
-        tb.g
-            .edge(&node_id(NodeKind::Lot, &e.lot_id), &id, "recorded_in");
+        tb.g.edge(&node_id(NodeKind::Lot, &e.lot_id), &id, "recorded_in");
         tb.g.edge(&buyer, &id, "kept");
     }
     let mut lines: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
@@ -201,8 +205,7 @@ fn records(tb: &mut TraceBuilder, lots: &[Lot], circ: &Circulation, keep: &Keep)
     }
     for (id, mut l) in lines {
         l.sort_by_key(|v| v["lot"].as_str().unwrap_or_default().to_string());
-        tb.g
-            .set_attr(&node_id(NodeKind::Receipt, id), "lines", Value::Array(l));
+        tb.g.set_attr(&node_id(NodeKind::Receipt, id), "lines", Value::Array(l));
     }
     let in_trace: BTreeSet<&str> = lots.iter().map(|l| l.id.as_str()).collect();
     for d in &circ.disposals {
@@ -254,7 +257,6 @@ fn records(tb: &mut TraceBuilder, lots: &[Lot], circ: &Circulation, keep: &Keep)
                 ("recalled_at", json!(crate::time::show(r.recalled_at))),
             ]),
         );
-        tb.g
-            .edge(&node_id(NodeKind::Lot, &r.lot_id), &id, "recalled");
+        tb.g.edge(&node_id(NodeKind::Lot, &r.lot_id), &id, "recalled");
     }
 }

@@ -80,8 +80,10 @@ pub fn trace(conn: &mut DbConnection, scope: &Scope, start: ForwardStart) -> App
             let listing = queries::certificates_listing(conn, &tag)?;
             up.intakes = sorted(queries::intakes_seeing(conn, &tag)?);
             let intakes = queries::intakes(conn, &up.intakes, &[])?;
-            let mut owners: Vec<String> =
-                intakes.iter().map(|i| i.slaughterhouse_id.clone()).collect();
+            let mut owners: Vec<String> = intakes
+                .iter()
+                .map(|i| i.slaughterhouse_id.clone())
+                .collect();
             owners.extend(
                 queries::certificates(conn, &listing)?
                     .into_iter()
@@ -92,7 +94,11 @@ pub fn trace(conn: &mut DbConnection, scope: &Scope, start: ForwardStart) -> App
             }
             access::require(conn, scope, &owners, not_found)?;
             up.listed = listing.iter().map(|c| (c.clone(), tag.clone())).collect();
-            up.seen = up.intakes.iter().map(|i| (i.clone(), tag.clone())).collect();
+            up.seen = up
+                .intakes
+                .iter()
+                .map(|i| (i.clone(), tag.clone()))
+                .collect();
             let mut certs = listing;
             certs.extend(intakes.into_iter().map(|i| i.certificate_id));
             up.certificates = sorted(certs);
@@ -139,7 +145,11 @@ pub fn trace(conn: &mut DbConnection, scope: &Scope, start: ForwardStart) -> App
                 .skip(1)
                 .collect();
             let batch = vec![lot.batch_id.clone()];
-            (queries::with_descendants(conn, vec![lot])?, ancestors, batch)
+            (
+                queries::with_descendants(conn, vec![lot])?,
+                ancestors,
+                batch,
+            )
         }
         None => {
             let mut b = up.batches.clone();

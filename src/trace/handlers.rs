@@ -67,7 +67,9 @@ fn exactly_one<T>(given: Vec<Option<T>>, names: &str) -> AppResult<T> {
             format!("give exactly one place to start the trace: {names}"),
         ));
     }
-    given.pop().ok_or_else(|| AppError::Internal("no start".into()))
+    given
+        .pop()
+        .ok_or_else(|| AppError::Internal("no start".into()))
 }
 
 fn answer(graph: TraceGraph, format: Option<TraceFormat>) -> HttpResponse {
@@ -110,7 +112,8 @@ pub async fn backward(
             q.trace_code.map(BackwardStart::TraceCode),
             q.ledger_entry_id
                 .map(|i| BackwardStart::LedgerEntry(i.to_string())),
-            q.receipt_id.map(|i| BackwardStart::ReceiptId(i.to_string())),
+            q.receipt_id
+                .map(|i| BackwardStart::ReceiptId(i.to_string())),
             q.receipt_no.map(BackwardStart::ReceiptNo),
         ],
         "trace_code, ledger_entry_id, receipt_id, receipt_no",
