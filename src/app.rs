@@ -49,6 +49,7 @@ pub struct AppState {
         (name = "slaughter chain", description = "屠宰环节 Intake, batches, certificates, lots, disposal, fees"),
         (name = "circulation", description = "流通环节 Buyers, shipments, purchase ledgers, recalls"),
         (name = "complaints", description = "12345 举报投诉 Complaints"),
+        (name = "trace", description = "追溯 Trace backward and forward, as a graph or a picture"),
         (name = "violations", description = "违法违规 Violations"),
         (name = "audit", description = "审计 Audit trail"),
         (name = "public", description = "公众查询 Public reads"),

@@ -36,6 +36,7 @@ pub mod stalls;
 pub mod stock;
 pub mod telemetry;
 pub mod time;
+pub mod trace;
 pub mod users;
 pub mod validate;
 pub mod verify;

@@ -91,6 +91,8 @@ pub enum Action {
     ReadCirculation,
     /// Recall lots.
     Recall,
+    /// Trace a lot backward to its origin or a batch forward to every holder, across both sides.
+    Trace,
 }
 
 /// The logged-in caller, as every handler sees it. Built from a verified token and the user's current row,
@@ -226,6 +228,7 @@ impl Actor {
             (MarketRegulator | Inspector, ReadCirculation) => district(None),
             (SlaughterRegulator, ReadCirculation) => district(Some(SLAUGHTER)),
             (SlaughterRegulator | MarketRegulator | Inspector, Recall) => district(None),
+            (SlaughterRegulator | MarketRegulator | Inspector, Trace) => district(None),
             _ => return Err(AppError::forbidden()),
         };
         Ok(scope)

@@ -98,6 +98,9 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(crate::complaints::handlers::reward)
         .service(crate::complaints::handlers::reward_paid)
         .service(crate::complaints::handlers::close)
+        // Trace.
+        .service(crate::trace::handlers::backward)
+        .service(crate::trace::handlers::forward)
         // Violations.
         .service(violations::handlers::list)
         .service(violations::handlers::counts)

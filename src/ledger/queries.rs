@@ -42,16 +42,18 @@ pub fn lot_by_code(conn: &mut DbConnection, code: &str) -> AppResult<Lot> {
         .select(Lot::as_select())
         .first(conn)
         .optional()?
-        .ok_or_else(|| {
-            AppError::new(
-                actix_web::http::StatusCode::NOT_FOUND,
-                "unknown_code",
-                format!("追溯码 {code} 格式正确，但系统中没有这个产品（可能是假冒标签）"),
-                format!(
-                    "trace code {code} is well formed but unknown (possibly a counterfeit label)"
-                ),
-            )
-        })
+        .ok_or_else(|| unknown_code(code))
+}
+
+/// The refusal of a well-formed trace code the system does not know (also given for a code outside the
+/// caller's scope, so the two cannot be told apart).
+pub fn unknown_code(code: &str) -> AppError {
+    AppError::new(
+        actix_web::http::StatusCode::NOT_FOUND,
+        "unknown_code",
+        format!("追溯码 {code} 格式正确，但系统中没有这个产品（可能是假冒标签）"),
+        format!("trace code {code} is well formed but unknown (possibly a counterfeit label)"),
+    )
 }
 
 /// Fill in the entry for `buyer` from a scanned code, checking what a ledger entry must: the lot is active

@@ -58,7 +58,7 @@ pub fn use_by(day: NaiveDate, storage: Storage, rules: &RuleSettings) -> NaiveDa
 }
 
 /// The weight in force of each lot: the newest weight correction, else the weight recorded.
-fn weights_in_force(conn: &mut DbConnection, list: &[Lot]) -> QueryResult<Vec<i64>> {
+pub fn weights_in_force(conn: &mut DbConnection, list: &[Lot]) -> QueryResult<Vec<i64>> {
     let ids: Vec<&str> = list.iter().map(|l| l.id.as_str()).collect();
     let rows: Vec<(String, String)> = corrections::table
         .filter(corrections::entity.eq("lot"))

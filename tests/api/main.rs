@@ -19,4 +19,5 @@ mod signals;
 mod slaughter;
 mod storage;
 mod supervision;
+mod trace;
 mod verify;
