@@ -87,8 +87,10 @@ pub enum Action {
     KeepStock,
     /// Read circulation records (shipments, ledger entries, receipts).
     ReadCirculation,
-    /// Recall lots.
+    /// Recall lots, batches and animal certificates; read recall reports; withdraw recalls.
     Recall,
+    /// Read the organisation's recall notices, acknowledge them, report what was pulled or disposed of.
+    AnswerRecall,
 }
 
 /// The logged-in caller, as every handler sees it. Built from a verified token and the user's current row,
@@ -221,6 +223,7 @@ impl Actor {
             (MarketRegulator | Inspector, ReadCirculation) => district(None),
             (SlaughterRegulator, ReadCirculation) => district(Some(SLAUGHTER)),
             (SlaughterRegulator | MarketRegulator | Inspector, Recall) => district(None),
+            (Slaughterhouse | Vendor, AnswerRecall) => own(),
             _ => return Err(AppError::forbidden()),
         };
         Ok(scope)
