@@ -870,11 +870,8 @@ fn circulation(
     crate::audit::record(l.conn, Some(&stall.1), "issue", &receipt)?;
     // The frozen offal is recalled before it leaves: the slaughterhouse is notified of what it holds.
     let offal = crate::lots::queries::find(l.conn, &lots[5])?;
-    let reached = crate::recalls::queries::reach(
-        l.conn,
-        crate::recalls::model::RecallScope::Lot,
-        &offal.id,
-    )?;
+    let reached =
+        crate::recalls::queries::reach(l.conn, crate::recalls::model::RecallScope::Lot, &offal.id)?;
     crate::recalls::queries::create(
         l.conn,
         crate::recalls::model::Recall {

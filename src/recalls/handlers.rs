@@ -162,7 +162,14 @@ pub async fn recall_batch(
     body: web::Json<RecallRequest>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner().to_string();
-    make(state, actor, RecallScope::Batch, id, body.into_inner().reason).await
+    make(
+        state,
+        actor,
+        RecallScope::Batch,
+        id,
+        body.into_inner().reason,
+    )
+    .await
 }
 
 /// Recall an animal certificate: the lots of every batch drawing on an intake of it.
@@ -214,7 +221,10 @@ fn list_over(
         .order((recalls::recalled_at.desc(), recalls::id.asc()))
         .limit(page.limit())
         .offset(page.offset())
-        .select((Recall::as_select(), recall_withdrawals::recall_id.nullable()))
+        .select((
+            Recall::as_select(),
+            recall_withdrawals::recall_id.nullable(),
+        ))
         .load(conn)?;
     let items = rows
         .into_iter()

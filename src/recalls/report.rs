@@ -8,7 +8,9 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::model::{Recall, RecallNotice, RecallResponse, RecallScope, RecallWithdrawal, ResponseKind};
+use super::model::{
+    Recall, RecallNotice, RecallResponse, RecallScope, RecallWithdrawal, ResponseKind,
+};
 use super::queries::{self, ReachedLot};
 use crate::db::DbConnection;
 use crate::error::AppResult;

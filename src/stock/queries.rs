@@ -4,12 +4,12 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 
 use crate::db::DbConnection;
+use crate::disposals::model::{Disposal, DisposalMethod, DisposalReason, DisposalTarget};
 use crate::error::{AppError, AppResult};
 use crate::lots::model::{Lot, LotStatus};
-use crate::disposals::model::{Disposal, DisposalMethod, DisposalReason, DisposalTarget};
 use crate::schema::{
-    disposals, ledger_entries, lot_recalls, lot_splits, lots, receipt_lines, receipts,
-    recall_withdrawals, shipment_lines, shipments,
+    disposals, ledger_entries, lot_recalls, lot_splits, lots, recall_withdrawals, receipt_lines,
+    receipts, shipment_lines, shipments,
 };
 
 /// Take the lot's row lock for the rest of the transaction (PostgreSQL), so that concurrent movements of the
@@ -130,8 +130,9 @@ pub fn is_recalled(conn: &mut DbConnection, lot: &Lot) -> QueryResult<bool> {
     while let Some(current) = id {
         let n: i64 = lot_recalls::table
             .left_join(
-                recall_withdrawals::table
-                    .on(recall_withdrawals::recall_id.nullable().eq(lot_recalls::recall_id)),
+                recall_withdrawals::table.on(recall_withdrawals::recall_id
+                    .nullable()
+                    .eq(lot_recalls::recall_id)),
             )
             .filter(lot_recalls::lot_id.eq(&current))
             .filter(recall_withdrawals::recall_id.is_null())

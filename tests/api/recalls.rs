@@ -86,9 +86,15 @@ async fn a_batch_recall_reaches_every_lot_and_holder_and_reports_what_is_still_o
         .await;
     assert_eq!(split.status, StatusCode::CREATED, "{split:?}");
     let c1 = id(&split.body[0]);
-    let c1_code = split.body[0]["trace_code"].as_str().expect("code").to_string();
+    let c1_code = split.body[0]["trace_code"]
+        .as_str()
+        .expect("code")
+        .to_string();
     let c2 = id(&split.body[1]);
-    let c2_code = split.body[1]["trace_code"].as_str().expect("code").to_string();
+    let c2_code = split.body[1]["trace_code"]
+        .as_str()
+        .expect("code")
+        .to_string();
     let s = ship(&app, &trader_token, &stall_a, "RC-2", &[(&c1, 30_000)]).await;
     assert_eq!(s.status, StatusCode::CREATED, "{s:?}");
     assert_eq!(
@@ -426,12 +432,18 @@ async fn a_withdrawn_recall_stops_counting_unless_another_stands() {
     }
 
     let path = format!("/api/v1/recalls/{second}/withdraw");
-    let no_reason = app.post(&path, Some(&inspector), json!({"reason": " "})).await;
+    let no_reason = app
+        .post(&path, Some(&inspector), json!({"reason": " "}))
+        .await;
     assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
     let missing = app.post(&path, Some(&inspector), json!({})).await;
     assert!(missing.status.is_client_error(), "{missing:?}");
     let w = app
-        .post(&path, Some(&app.token("sr.baiyun")), json!({"reason": "检测结果复核为阴性"}))
+        .post(
+            &path,
+            Some(&app.token("sr.baiyun")),
+            json!({"reason": "检测结果复核为阴性"}),
+        )
         .await;
     assert_eq!(w.status, StatusCode::CREATED, "{w:?}");
     assert_eq!(w.body["standing"], false);
@@ -473,7 +485,10 @@ async fn a_withdrawn_recall_stops_counting_unless_another_stands() {
     let list = app.get("/api/v1/recalls", Some(&inspector)).await;
     let items = list.body["items"].as_array().expect("items");
     for rid in [&first, &second] {
-        let item = items.iter().find(|i| i["id"] == rid.as_str()).expect("listed");
+        let item = items
+            .iter()
+            .find(|i| i["id"] == rid.as_str())
+            .expect("listed");
         assert_eq!(item["standing"], false);
     }
     let audit = app
