@@ -48,6 +48,7 @@ pub struct AppState {
         (name = "credit", description = "信用档案 Credit files"),
         (name = "slaughter chain", description = "屠宰环节 Intake, batches, certificates, lots, disposal, fees"),
         (name = "circulation", description = "流通环节 Buyers, shipments, purchase ledgers, recalls"),
+        (name = "recalls", description = "召回 Recalls of lots, batches and animal certificates; holders' notices"),
         (name = "complaints", description = "12345 举报投诉 Complaints"),
         (name = "trace", description = "追溯 Trace backward and forward, as a graph or a picture"),
         (name = "violations", description = "违法违规 Violations"),

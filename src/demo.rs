@@ -869,19 +869,22 @@ fn circulation(
         }],
     };
     crate::audit::record(l.conn, Some(&stall.1), "issue", &receipt)?;
-    // The frozen offal is recalled before it leaves.
-    let recall = crate::recalls::model::LotRecall {
-        id: uuid::Uuid::new_v4().to_string(),
-        lot_id: lots[5].clone(),
-        reason: "抽检发现兽药残留超标，召回".to_string(),
-        recalled_by: Some(inspector.to_string()),
-        recalled_at: crate::time::now(),
-    };
-    let recall: crate::recalls::model::LotRecall =
-        diesel::insert_into(crate::schema::lot_recalls::table)
-            .values(&recall)
-            .returning(crate::schema::lot_recalls::all_columns)
-            .get_result(l.conn)?;
-    crate::audit::record(l.conn, Some(inspector), "recall", &recall)?;
+    // The frozen offal is recalled before it leaves: the slaughterhouse is notified of what it holds.
+    let offal = crate::lots::queries::find(l.conn, &lots[5])?;
+    let reached =
+        crate::recalls::queries::reach(l.conn, crate::recalls::model::RecallScope::Lot, &offal.id)?;
+    crate::recalls::queries::create(
+        l.conn,
+        crate::recalls::model::Recall {
+            id: uuid::Uuid::new_v4().to_string(),
+            scope: crate::recalls::model::RecallScope::Lot,
+            scope_id: offal.id.clone(),
+            slaughterhouse_id: offal.slaughterhouse_id.clone(),
+            reason: "抽检发现兽药残留超标，召回".to_string(),
+            recalled_by: Some(inspector.to_string()),
+            recalled_at: crate::time::now(),
+        },
+        reached,
+    )?;
     Ok(())
 }

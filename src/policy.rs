@@ -89,10 +89,12 @@ pub enum Action {
     KeepStock,
     /// Read circulation records (shipments, ledger entries, receipts).
     ReadCirculation,
-    /// Recall lots.
+    /// Recall lots, batches and animal certificates; read recall reports; withdraw recalls.
     Recall,
     /// Trace a lot backward to its origin or a batch forward to every holder, across both sides.
     Trace,
+    /// Read the organisation's recall notices, acknowledge them, report what was pulled or disposed of.
+    AnswerRecall,
 }
 
 /// The logged-in caller, as every handler sees it. Built from a verified token and the user's current row,
@@ -229,6 +231,7 @@ impl Actor {
             (SlaughterRegulator, ReadCirculation) => district(Some(SLAUGHTER)),
             (SlaughterRegulator | MarketRegulator | Inspector, Recall) => district(None),
             (SlaughterRegulator | MarketRegulator | Inspector, Trace) => district(None),
+            (Slaughterhouse | Vendor, AnswerRecall) => own(),
             _ => return Err(AppError::forbidden()),
         };
         Ok(scope)

@@ -447,6 +447,53 @@ diesel::table! {
         reason -> Text,
         recalled_by -> Nullable<Text>,
         recalled_at -> Timestamp,
+        recall_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    recalls (id) {
+        id -> Text,
+        scope -> Text,
+        scope_id -> Text,
+        slaughterhouse_id -> Text,
+        reason -> Text,
+        recalled_by -> Nullable<Text>,
+        recalled_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recall_notices (id) {
+        id -> Text,
+        recall_id -> Text,
+        holder_id -> Text,
+        lot_id -> Text,
+        weight_to_pull_g -> BigInt,
+        notified_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recall_responses (id) {
+        id -> Text,
+        notice_id -> Text,
+        kind -> Text,
+        pulled_g -> BigInt,
+        disposed_g -> BigInt,
+        disposal_id -> Nullable<Text>,
+        note -> Nullable<Text>,
+        responded_by -> Nullable<Text>,
+        responded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recall_withdrawals (recall_id) {
+        recall_id -> Text,
+        reason -> Text,
+        withdrawn_by -> Nullable<Text>,
+        withdrawn_at -> Timestamp,
     }
 }
 
@@ -567,6 +614,10 @@ diesel::joinable!(violation_events -> violations (violation_id));
 diesel::joinable!(shipment_lines -> shipments (shipment_id));
 diesel::joinable!(shipment_lines -> lots (lot_id));
 diesel::joinable!(ledger_entries -> lots (lot_id));
+diesel::joinable!(recall_notices -> recalls (recall_id));
+diesel::joinable!(recall_notices -> lots (lot_id));
+diesel::joinable!(recall_responses -> recall_notices (notice_id));
+diesel::joinable!(recall_withdrawals -> recalls (recall_id));
 diesel::joinable!(receipt_lines -> receipts (receipt_id));
 diesel::joinable!(buyer_profiles -> organisations (org_id));
 diesel::joinable!(verification_counts -> lots (lot_id));
@@ -607,6 +658,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     shipment_lines,
     ledger_entries,
     lot_recalls,
+    recalls,
+    recall_notices,
+    recall_responses,
+    recall_withdrawals,
     lot_splits,
     receipts,
     receipt_lines,

@@ -227,6 +227,34 @@ fn audited_tables() -> Vec<(&'static str, Loader)> {
                     .load(c)?,
             ))
         }),
+        ("recall", |c| {
+            Ok(hashes(
+                recalls::table
+                    .select(crate::recalls::model::Recall::as_select())
+                    .load(c)?,
+            ))
+        }),
+        ("recall_notice", |c| {
+            Ok(hashes(
+                recall_notices::table
+                    .select(crate::recalls::model::RecallNotice::as_select())
+                    .load(c)?,
+            ))
+        }),
+        ("recall_response", |c| {
+            Ok(hashes(
+                recall_responses::table
+                    .select(crate::recalls::model::RecallResponse::as_select())
+                    .load(c)?,
+            ))
+        }),
+        ("recall_withdrawal", |c| {
+            Ok(hashes(
+                recall_withdrawals::table
+                    .select(crate::recalls::model::RecallWithdrawal::as_select())
+                    .load(c)?,
+            ))
+        }),
     ]
 }
 

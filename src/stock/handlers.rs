@@ -9,11 +9,11 @@ use utoipa::ToSchema;
 
 use super::queries as stock;
 use crate::app::AppState;
-use crate::disposals::model::{Disposal, DisposalMethod, DisposalReason, DisposalTarget};
+use crate::disposals::model::{Disposal, DisposalMethod, DisposalReason};
 use crate::error::{AppError, AppResult, Problem};
 use crate::lots::model::{Lot, LotView};
 use crate::policy::{Action, Actor};
-use crate::schema::{disposals, lot_splits, lots, sold_out_marks};
+use crate::schema::{lot_splits, lots, sold_out_marks};
 use crate::validate::text;
 
 /// One child lot.
@@ -186,31 +186,19 @@ pub async fn dispose_held(
             }
             let held = stock::holding(conn, &org, &lot)?;
             stock::refuse_over(held, b.weight_g, "exceeds_holding", &lot.trace_code)?;
-            let now = crate::time::now();
-            let d = Disposal {
-                id: uuid::Uuid::new_v4().to_string(),
-                org_id: org,
-                target: DisposalTarget::Lot,
-                batch_id: Some(lot.batch_id.clone()),
-                lot_id: Some(lot.id.clone()),
-                reason: b.reason,
-                method: b.method,
-                weight_g: b.weight_g,
-                heads: 0,
-                handler,
-                supervising_vet_id: None,
-                outsourced: slip.is_some(),
-                handover_slip: slip,
-                disposed_at: now,
-                recorded_by: Some(actor.user_id.clone()),
-                recorded_at: now,
-            };
-            let d: Disposal = diesel::insert_into(disposals::table)
-                .values(&d)
-                .returning(disposals::all_columns)
-                .get_result(conn)?;
-            crate::audit::record(conn, Some(&actor.user_id), "dispose", &d)?;
-            Ok(d)
+            stock::dispose_held(
+                conn,
+                &org,
+                &actor.user_id,
+                &lot,
+                stock::HeldDisposal {
+                    weight_g: b.weight_g,
+                    reason: b.reason,
+                    method: b.method,
+                    handler,
+                    handover_slip: slip,
+                },
+            )
         })
         .await?;
     Ok(HttpResponse::Created().json(out))

@@ -4,11 +4,12 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 
 use crate::db::DbConnection;
+use crate::disposals::model::{Disposal, DisposalMethod, DisposalReason, DisposalTarget};
 use crate::error::{AppError, AppResult};
 use crate::lots::model::{Lot, LotStatus};
 use crate::schema::{
-    disposals, ledger_entries, lot_recalls, lot_splits, lots, receipt_lines, receipts,
-    shipment_lines, shipments,
+    disposals, ledger_entries, lot_recalls, lot_splits, lots, recall_withdrawals, receipt_lines,
+    receipts, shipment_lines, shipments,
 };
 
 /// Take the lot's row lock for the rest of the transaction (PostgreSQL), so that concurrent movements of the
@@ -115,13 +116,26 @@ pub fn holding(conn: &mut DbConnection, org: &str, lot: &Lot) -> AppResult<i64> 
     Ok(took_in - out)
 }
 
-/// Is the lot, or a lot it was split from, recalled?
+/// What `org` still has of the lot: what it holds by its own records, plus what was shipped to it and it
+/// never recorded (a buyer that skips its ledger still has the meat).
+pub fn still_has(conn: &mut DbConnection, org: &str, lot: &Lot) -> AppResult<i64> {
+    let unrecorded = shipped_to(conn, org, &lot.id)? - recorded_by(conn, org, &lot.id)?;
+    Ok(holding(conn, org, lot)? + unrecorded.max(0))
+}
+
+/// Is the lot, or a lot it was split from, recalled by a recall that stands (not withdrawn)?
 pub fn is_recalled(conn: &mut DbConnection, lot: &Lot) -> QueryResult<bool> {
     let mut id = Some(lot.id.clone());
     let mut depth = 0;
     while let Some(current) = id {
         let n: i64 = lot_recalls::table
+            .left_join(
+                recall_withdrawals::table.on(recall_withdrawals::recall_id
+                    .nullable()
+                    .eq(lot_recalls::recall_id)),
+            )
             .filter(lot_recalls::lot_id.eq(&current))
+            .filter(recall_withdrawals::recall_id.is_null())
             .count()
             .get_result(conn)?;
         if n > 0 {
@@ -208,4 +222,55 @@ pub fn lots_taken_in(conn: &mut DbConnection, org: &str) -> QueryResult<Vec<Lot>
         .order(lots::created_at.asc())
         .select(Lot::as_select())
         .load(conn)
+}
+
+/// A disposal of stock a holder has of a lot.
+#[derive(Debug, Clone)]
+pub struct HeldDisposal {
+    /// Weight, grams.
+    pub weight_g: i64,
+    /// Why.
+    pub reason: DisposalReason,
+    /// How.
+    pub method: DisposalMethod,
+    /// Who handled it.
+    pub handler: String,
+    /// Handover slip, when handed to a disposal plant.
+    pub handover_slip: Option<String>,
+}
+
+/// Record the disposal of `org`'s own quantity of a lot: it reduces what `org` holds. The caller has checked
+/// that `org` has as much.
+pub fn dispose_held(
+    conn: &mut DbConnection,
+    org: &str,
+    user_id: &str,
+    lot: &Lot,
+    d: HeldDisposal,
+) -> AppResult<Disposal> {
+    let now = crate::time::now();
+    let row = Disposal {
+        id: uuid::Uuid::new_v4().to_string(),
+        org_id: org.to_string(),
+        target: DisposalTarget::Lot,
+        batch_id: Some(lot.batch_id.clone()),
+        lot_id: Some(lot.id.clone()),
+        reason: d.reason,
+        method: d.method,
+        weight_g: d.weight_g,
+        heads: 0,
+        handler: d.handler,
+        supervising_vet_id: None,
+        outsourced: d.handover_slip.is_some(),
+        handover_slip: d.handover_slip,
+        disposed_at: now,
+        recorded_by: Some(user_id.to_string()),
+        recorded_at: now,
+    };
+    let row: Disposal = diesel::insert_into(disposals::table)
+        .values(&row)
+        .returning(disposals::all_columns)
+        .get_result(conn)?;
+    crate::audit::record(conn, Some(user_id), "dispose", &row)?;
+    Ok(row)
 }

@@ -195,14 +195,6 @@ fn holders(conn: &mut DbConnection, lot: &Lot) -> AppResult<Vec<String>> {
     Ok(out)
 }
 
-/// What `org` still has of the lot: what it holds by its own records, plus what was shipped to it and it
-/// never recorded (a buyer that skips its ledger still has the meat).
-fn remaining(conn: &mut DbConnection, org: &str, lot: &Lot) -> AppResult<i64> {
-    let unrecorded =
-        stock::shipped_to(conn, org, &lot.id)? - stock::recorded_by(conn, org, &lot.id)?;
-    Ok(stock::holding(conn, org, lot)? + unrecorded.max(0))
-}
-
 /// The holders at the end of the chain: those who took the lot in and shipped none of it on (the first
 /// holder when nobody else took it).
 fn last_holders(conn: &mut DbConnection, lot: &Lot, all: &[String]) -> AppResult<Vec<String>> {
@@ -315,7 +307,7 @@ pub fn evaluate(
     if today > lot.use_by && pending(&rules::COPIED_LABEL_AFTER_STOCK) {
         let mut left = 0;
         for h in holders(conn, &lot)? {
-            left += remaining(conn, &h, &lot)?.max(0);
+            left += stock::still_has(conn, &h, &lot)?.max(0);
         }
         if left == 0 {
             let after = lot

@@ -13,6 +13,7 @@ mod complaints;
 mod confidentiality;
 mod epcis;
 mod errors;
+mod recalls;
 mod registry;
 mod scope;
 mod signals;
