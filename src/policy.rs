@@ -89,6 +89,8 @@ pub enum Action {
     ReadCirculation,
     /// Recall lots.
     Recall,
+    /// Export the chain's events as an EPCIS 2.0 document (inspectors and regulators, each on their side).
+    ExportEpcis,
 }
 
 /// The logged-in caller, as every handler sees it. Built from a verified token and the user's current row,
@@ -221,6 +223,9 @@ impl Actor {
             (MarketRegulator | Inspector, ReadCirculation) => district(None),
             (SlaughterRegulator, ReadCirculation) => district(Some(SLAUGHTER)),
             (SlaughterRegulator | MarketRegulator | Inspector, Recall) => district(None),
+            (SlaughterRegulator, ExportEpcis) => district(Some(SLAUGHTER)),
+            (MarketRegulator, ExportEpcis) => district(Some(BUYERS)),
+            (Inspector, ExportEpcis) => district(None),
             _ => return Err(AppError::forbidden()),
         };
         Ok(scope)

@@ -100,7 +100,9 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         // Violations.
         .service(violations::handlers::list)
         // Audit trail.
-        .service(audit::handlers::verify_trail);
+        .service(audit::handlers::verify_trail)
+        // Interoperation.
+        .service(crate::epcis::handlers::export);
 }
 
 /// Routes at the top level (health; public pages come with later modules).
