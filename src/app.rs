@@ -53,6 +53,7 @@ pub struct AppState {
         (name = "trace", description = "追溯 Trace backward and forward, as a graph or a picture"),
         (name = "violations", description = "违法违规 Violations"),
         (name = "audit", description = "审计 Audit trail"),
+        (name = "epcis", description = "GS1 EPCIS 2.0 导出 EPCIS 2.0 export"),
         (name = "public", description = "公众查询 Public reads"),
         (name = "health", description = "健康检查 Health"),
     )

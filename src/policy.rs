@@ -95,6 +95,8 @@ pub enum Action {
     Trace,
     /// Read the organisation's recall notices, acknowledge them, report what was pulled or disposed of.
     AnswerRecall,
+    /// Export the chain's events as an EPCIS 2.0 document (inspectors and regulators, each on their side).
+    ExportEpcis,
 }
 
 /// The logged-in caller, as every handler sees it. Built from a verified token and the user's current row,
@@ -232,6 +234,9 @@ impl Actor {
             (SlaughterRegulator | MarketRegulator | Inspector, Recall) => district(None),
             (SlaughterRegulator | MarketRegulator | Inspector, Trace) => district(None),
             (Slaughterhouse | Vendor, AnswerRecall) => own(),
+            (SlaughterRegulator, ExportEpcis) => district(Some(SLAUGHTER)),
+            (MarketRegulator, ExportEpcis) => district(Some(BUYERS)),
+            (Inspector, ExportEpcis) => district(None),
             _ => return Err(AppError::forbidden()),
         };
         Ok(scope)

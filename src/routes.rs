@@ -120,7 +120,9 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(violations::actions::penalise)
         .service(violations::actions::dismiss)
         // Audit trail.
-        .service(audit::handlers::verify_trail);
+        .service(audit::handlers::verify_trail)
+        // Interoperation.
+        .service(crate::epcis::handlers::export);
 }
 
 /// Routes at the top level (health; public pages come with later modules).

@@ -17,10 +17,19 @@
 //!   CBV terms and CURIEs are expanded to full URIs using the document's `@context`.
 //! * `eventID`, `recordTime`, `errorDeclaration`, `rdfs:comment` and the fields listed in a
 //!   document's `…:ignoreFields` array are left out.
+//!
+//! On top of it, `GET /api/v1/epcis/events` exports the chain as an EPCIS 2.0 document whose events carry
+//! these IDs ([`handlers`]; mapping, identifiers and ranges in docs/epcis.md).
 
 mod canon;
 mod context;
 mod dl;
+mod document;
+mod events;
+pub mod handlers;
+mod ids;
+mod queries;
+mod range;
 mod values;
 
 use serde_json::Value;

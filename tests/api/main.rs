@@ -12,6 +12,7 @@ mod cli;
 mod complaints;
 mod confidentiality;
 mod epcis;
+mod epcis_export;
 mod errors;
 mod recalls;
 mod registry;
