@@ -246,13 +246,13 @@ fn records(tb: &mut TraceBuilder, lots: &[Lot], circ: &Circulation, keep: &Keep)
         if !in_trace.contains(r.lot_id.as_str()) {
             continue;
         }
+        // One node per recall (a batch recall marks many lots); old marks without one stand alone.
         let id = tb.g.node(
             NodeKind::Recall,
-            &r.id,
+            r.recall_id.as_deref().unwrap_or(&r.id),
             format!("召回 {}", r.reason),
             Some("recall".to_string()),
             attrs([
-                ("lot", json!(node_id(NodeKind::Lot, &r.lot_id))),
                 ("reason", json!(r.reason)),
                 ("recalled_at", json!(crate::time::show(r.recalled_at))),
             ]),

@@ -313,8 +313,17 @@ pub fn circulation(
         .load(conn)?;
     let mut recalled_ids = ids.clone();
     recalled_ids.extend(ancestors.iter().cloned());
+    // Only recalls that stand: a withdrawn one no longer recalls anything.
     let recalls = lot_recalls::table
+        .left_join(
+            crate::schema::recall_withdrawals::table.on(
+                crate::schema::recall_withdrawals::recall_id
+                    .nullable()
+                    .eq(lot_recalls::recall_id),
+            ),
+        )
         .filter(lot_recalls::lot_id.eq_any(&recalled_ids))
+        .filter(crate::schema::recall_withdrawals::recall_id.is_null())
         .select(LotRecall::as_select())
         .load(conn)?;
     let splits: Vec<SplitRow> = lot_splits::table

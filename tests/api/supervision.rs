@@ -911,3 +911,186 @@ async fn supervision_role_matrix() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(checked > 70, "{checked}");
 }
+
+/// Story 4 of domain.md: an inspector lists violations by district, type and date, traces a lot back to the
+/// farm certificate and ear tags and its batch forward to every stall that bought from it, recalls the
+/// batch, and works the violation to a penalty.
+#[actix_web::test]
+async fn story_4_inspector_end_to_end() {
+    let app = TestApp::with_demo();
+    let c = Chain::at(&app, SUIBEI, "sh.suibei");
+    let (ids, codes) = lots(&c, 6600, &[100_000, 60_000]).await;
+    let (trader, trader_token) = buyer(&app, "vendor.suifeng");
+    let (stall, stall_token) = buyer(&app, "vendor.jiangnan12");
+    let (panyu, _) = buyer(&app, "vendor.shiqiao8");
+    let insp = app.token("inspector.city");
+    assert_eq!(
+        ship(&app, &c.sh, &trader, "S4-1", &[(&ids[0], 80_000)])
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+    let t = crate::circulation::confirm(&app, &trader_token, &codes[0], 80_000, None).await;
+    assert_eq!(t.status, StatusCode::CREATED, "{t:?}");
+    for (to, voucher, w) in [(&stall, "S4-2", 30_000), (&panyu, "S4-3", 20_000)] {
+        let s = ship(&app, &trader_token, to, voucher, &[(&ids[0], w)]).await;
+        assert_eq!(s.status, StatusCode::CREATED, "{s:?}");
+    }
+    // The stall records more than it was shipped (refused, an attempt), then the right weight.
+    let over = crate::circulation::confirm(&app, &stall_token, &codes[0], 35_000, None).await;
+    assert_eq!(over.code(), "exceeds_shipped_weight", "{over:?}");
+    let ok = crate::circulation::confirm(&app, &stall_token, &codes[0], 30_000, None).await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{ok:?}");
+    // An inspection at the stall finds the day's certificates not on show.
+    let found = finding(
+        &app,
+        "inspector.haizhu",
+        "inspection_no_certificates_shown",
+        &stall,
+        "检查时未明示当日检疫证明",
+    )
+    .await;
+    assert_eq!(found.status, StatusCode::CREATED, "{found:?}");
+
+    // 1. Violations by district, type and date.
+    let t0 = today();
+    let haizhu = items(
+        &app,
+        "inspector.city",
+        &format!("district=haizhu&from={t0}&to={t0}"),
+    )
+    .await;
+    let rules: Vec<&str> = haizhu.iter().filter_map(|v| v["rule"].as_str()).collect();
+    assert!(rules.contains(&"exceeds_shipped_weight"), "{rules:?}");
+    assert!(
+        rules.contains(&"inspection_no_certificates_shown"),
+        "{rules:?}"
+    );
+    let attempts = items(
+        &app,
+        "inspector.city",
+        &format!("district=haizhu&rule=exceeds_shipped_weight&source=attempt&from={t0}"),
+    )
+    .await;
+    assert_eq!(attempts.len(), 1);
+    assert_eq!(attempts[0]["subject_org_id"], stall.as_str());
+    let counts = app
+        .get(&format!("/api/v1/violations/counts?from={t0}"), Some(&insp))
+        .await;
+    assert!(counts.body["by_district"]
+        .as_array()
+        .expect("districts")
+        .iter()
+        .any(|d| d["key"] == "haizhu" && d["count"].as_i64().unwrap_or(0) >= 2));
+
+    // 2. Back from the stall's lot to the farm certificate and the ear tags.
+    let back = app
+        .get(
+            &format!("/api/v1/trace/backward?trace_code={}", codes[0]),
+            Some(&insp),
+        )
+        .await;
+    assert_eq!(back.status, StatusCode::OK, "{back:?}");
+    let nodes = back.body["nodes"].as_array().expect("nodes");
+    let kinds = |k: &str| nodes.iter().filter(|n| n["kind"] == k).count();
+    assert_eq!(kinds("animal_certificate"), 1);
+    assert_eq!(kinds("ear_tag"), 2);
+    assert!(nodes
+        .iter()
+        .any(|n| n["kind"] == "animal_certificate"
+            && n["attrs"]["origin_place"] == "广东省清远市清新区"));
+    let batch = nodes
+        .iter()
+        .find(|n| n["kind"] == "batch")
+        .and_then(|n| n["id"].as_str())
+        .and_then(|id| id.strip_prefix("batch:"))
+        .expect("batch")
+        .to_string();
+
+    // 3. Forward from the batch to every stall that bought from it, with what each still has.
+    let fwd = app
+        .get(
+            &format!("/api/v1/trace/forward?batch_id={batch}"),
+            Some(&insp),
+        )
+        .await;
+    assert_eq!(fwd.status, StatusCode::OK, "{fwd:?}");
+    let orgs: Vec<&str> = fwd.body["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .filter_map(|n| n["id"].as_str())
+        .collect();
+    for o in [&trader, &stall, &panyu] {
+        assert!(orgs.contains(&format!("org:{o}").as_str()), "{o} reached");
+    }
+    let svg = app
+        .get(
+            &format!("/api/v1/trace/forward?batch_id={batch}&format=svg"),
+            Some(&insp),
+        )
+        .await;
+    assert!(svg
+        .body
+        .as_str()
+        .is_some_and(|s| s.starts_with("<svg") || s.contains("<svg")));
+
+    // 4. Recall the batch: every lot recalled at once; every holder notified, recorded or not.
+    let r = app
+        .post(
+            &format!("/api/v1/batches/{batch}/recalls"),
+            Some(&insp),
+            json!({"reason": "抽检发现违禁药物残留"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{r:?}");
+    for code in &codes {
+        let v = app.get(&format!("/api/v1/verify/{code}"), None).await;
+        assert_eq!(v.body["status"], "recalled", "{code}");
+    }
+    let holders: Vec<&str> = r.body["notices"]
+        .as_array()
+        .expect("notices")
+        .iter()
+        .filter_map(|n| n["holder_id"].as_str())
+        .collect();
+    for o in [&trader, &stall, &panyu] {
+        assert!(holders.contains(&o.as_str()), "{o} notified: {holders:?}");
+    }
+    let mine = app.get("/api/v1/notifications", Some(&stall_token)).await;
+    assert_eq!(mine.status, StatusCode::OK, "{mine:?}");
+    assert!(mine.body.to_string().contains("抽检发现违禁药物残留"));
+
+    // 5. The attempt is investigated and penalised; it lands in the stall's credit file.
+    let vid = attempts[0]["id"].as_str().expect("id");
+    for (step, body) in [
+        ("investigate", json!({"reason": "调取台账核查"})),
+        (
+            "penalise",
+            json!({"reason": "虚报进货重量，责令改正", "fine_fen": 200_000}),
+        ),
+    ] {
+        let m = app
+            .post(
+                &format!("/api/v1/violations/{vid}/{step}"),
+                Some(&insp),
+                body,
+            )
+            .await;
+        assert_eq!(m.status, StatusCode::CREATED, "{step}: {m:?}");
+    }
+    let penalised = items(
+        &app,
+        "inspector.city",
+        &format!("status=penalised&subject_org_id={stall}"),
+    )
+    .await;
+    assert!(penalised.iter().any(|v| v["id"] == vid));
+    let file = app
+        .get(
+            &format!("/api/v1/organisations/{stall}/credit-events"),
+            Some(&insp),
+        )
+        .await;
+    assert!(file.body.to_string().contains("violation_penalised"));
+}
