@@ -795,55 +795,63 @@ async fn attempts_not_covered_elsewhere_are_recorded() {
 
 #[actix_web::test]
 async fn every_complaint_category_names_its_rule() {
-    for category in [
+    // Each category, substantiated through the API, opens a violation of its own rule linked to the ticket.
+    let app = TestApp::with_demo();
+    let stall = app.account("vendor.jiangnan12").org_id.clone();
+    let officer = app.account("inspector.haizhu").user_id.clone();
+    for (n, category) in [
         "unlicensed_slaughter",
         "unquarantined",
         "failed_inspection",
         "sick_or_dead",
+        "water_injected",
         "adulterated",
         "not_in_network",
         "other",
-    ] {
-        let rule = niuyang::violations::rules::complaint_rule(category);
-        assert_eq!(rule.code, format!("complaint_{category}"));
-    }
-    // And through the API, one category end to end besides story 5's water-injected beef.
-    let app = TestApp::with_demo();
-    let stall = app.account("vendor.jiangnan12").org_id.clone();
-    let r = app
-        .post(
-            "/api/v1/hotline/complaints",
-            Some(&app.token("hotline.01")),
-            json!({"category": "adulterated", "description": "牛肉掺入猪肉", "subject_org_id": stall,
-                   "work_order_no": "GZ12345-ADULT-1"}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{r:?}");
-    let id = r.body["id"].as_str().expect("id").to_string();
-    let ticket = r.body["ticket_no"].as_str().expect("ticket").to_string();
-    let officer = app.account("inspector.haizhu").user_id.clone();
-    for (who, step, body) in [
-        ("hotline.01", "dispatch", json!({"officer_id": officer})),
-        ("inspector.haizhu", "investigate", json!({})),
-        (
-            "inspector.haizhu",
-            "conclude",
-            json!({"substantiated": true, "finding": "检出猪源成分", "reply": "属实"}),
-        ),
-    ] {
-        let m = app
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let r = app
             .post(
-                &format!("/api/v1/complaints/{id}/{step}"),
-                Some(&app.token(who)),
-                body,
+                "/api/v1/hotline/complaints",
+                Some(&app.token("hotline.01")),
+                json!({"category": category, "description": "举报内容", "subject_org_id": stall,
+                       "work_order_no": format!("GZ12345-CAT-{n}")}),
             )
             .await;
-        assert_eq!(m.status, StatusCode::OK, "{step}: {m:?}");
+        assert_eq!(r.status, StatusCode::CREATED, "{r:?}");
+        let id = r.body["id"].as_str().expect("id").to_string();
+        let ticket = r.body["ticket_no"].as_str().expect("ticket").to_string();
+        for (who, step, body) in [
+            ("hotline.01", "dispatch", json!({"officer_id": officer})),
+            ("inspector.haizhu", "investigate", json!({})),
+            (
+                "inspector.haizhu",
+                "conclude",
+                json!({"substantiated": true, "finding": "查实", "reply": "属实"}),
+            ),
+        ] {
+            let m = app
+                .post(
+                    &format!("/api/v1/complaints/{id}/{step}"),
+                    Some(&app.token(who)),
+                    body,
+                )
+                .await;
+            assert_eq!(m.status, StatusCode::OK, "{category} {step}: {m:?}");
+        }
+        let rule = format!("complaint_{category}");
+        let v = items(&app, "inspector.haizhu", &format!("rule={rule}")).await;
+        assert_eq!(v.len(), 1, "{rule}");
+        assert_eq!(v[0]["complaint_ticket_no"], ticket.as_str());
+        assert_eq!(v[0]["source"], "complaint");
+        assert_eq!(v[0]["subject_org_id"], stall.as_str());
+        assert_eq!(
+            v[0]["article"],
+            niuyang::violations::rules::complaint_rule(category).article
+        );
     }
-    let v = items(&app, "inspector.haizhu", "rule=complaint_adulterated").await;
-    assert_eq!(v.len(), 1);
-    assert_eq!(v[0]["complaint_ticket_no"], ticket.as_str());
-    assert_eq!(v[0]["source"], "complaint");
 }
 
 /// The role × endpoint matrix of this module.
