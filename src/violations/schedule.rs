@@ -3,7 +3,7 @@
 //! complaints. Each looks at a bounded window and fires once per record (checked through
 //! `violation_records`), so a sweep costs the same in year 5 as on day 1 and running it twice adds nothing.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use chrono::NaiveDate;
@@ -23,6 +23,10 @@ use crate::schema::{
 
 /// How far back a sweep looks, in days.
 pub const WINDOW_DAYS: u64 = 30;
+
+/// How far back the overdue-complaint rule looks, by conclusion deadline (a complaint's dispatch deadline
+/// comes before its conclusion deadline, so both are covered while it is within this).
+pub const COMPLAINT_WINDOW_DAYS: u64 = 90;
 
 /// What one sweep recorded, by rule.
 #[derive(Debug, Default, Clone, Serialize, PartialEq, Eq)]
@@ -52,15 +56,34 @@ fn fired(conn: &mut DbConnection, rule: &Rule, entity: &str, id: &str) -> QueryR
 /// Run every scheduled rule as of `today` (China date), each in its own write transaction.
 pub fn sweep(db: &Db, today: NaiveDate) -> AppResult<SweepReport> {
     Ok(SweepReport {
-        heads_unaccounted: db.write_now(move |c| heads_unaccounted(c, today))?,
+        heads_unaccounted: {
+            let found = db.read_now(move |c| Ok(unaccounted_certificates(c, today)?))?;
+            db.write_now(move |c| record_unaccounted(c, &found))?
+        },
         agreement_lapsed: db.write_now(move |c| agreements_lapsed(c, today))?,
         licence_lapsed: db.write_now(move |c| licences_lapsed(c, today))?,
         complaint_overdue: db.write_now(move |c| complaints_overdue(c, today))?,
     })
 }
 
-/// Certificates whose validity ended in the window with fewer heads arrived than certified.
-pub fn heads_unaccounted(conn: &mut DbConnection, today: NaiveDate) -> AppResult<usize> {
+/// A certificate whose validity ended with heads unaccounted for, not yet flagged.
+#[derive(Debug, Clone)]
+pub struct Unaccounted {
+    id: String,
+    number: String,
+    certified: i32,
+    arrived: i64,
+    owner: String,
+    origin: String,
+    destination: String,
+}
+
+/// Certificates whose validity ended in the window with fewer heads arrived than certified, and not yet
+/// flagged. Read-only: the sweep works this out on a reader, so the writer is held only for the inserts.
+pub fn unaccounted_certificates(
+    conn: &mut DbConnection,
+    today: NaiveDate,
+) -> QueryResult<Vec<Unaccounted>> {
     let rule = &rules::HEADS_UNACCOUNTED;
     let certs: Vec<(String, String, i32, String, String, String)> = animal_certificates::table
         .filter(animal_certificates::valid_until.lt(today))
@@ -76,6 +99,7 @@ pub fn heads_unaccounted(conn: &mut DbConnection, today: NaiveDate) -> AppResult
         .load(conn)?;
     let ids: Vec<&str> = certs.iter().map(|c| c.0.as_str()).collect();
     let mut arrived: HashMap<String, i64> = HashMap::new();
+    let mut flagged: HashSet<String> = HashSet::new();
     for chunk in ids.chunks(500) {
         let rows: Vec<(String, Option<i64>, Option<i64>)> = intakes::table
             .filter(intakes::certificate_id.eq_any(chunk))
@@ -89,14 +113,43 @@ pub fn heads_unaccounted(conn: &mut DbConnection, today: NaiveDate) -> AppResult
         for (id, a, d) in rows {
             arrived.insert(id, a.unwrap_or(0) + d.unwrap_or(0));
         }
+        let done: Vec<String> = violation_records::table
+            .inner_join(violations::table)
+            .filter(violation_records::entity.eq("animal_certificate"))
+            .filter(violation_records::entity_id.eq_any(chunk))
+            .filter(violations::rule.eq(rule.code))
+            .select(violation_records::entity_id)
+            .load(conn)?;
+        flagged.extend(done);
     }
+    Ok(certs
+        .into_iter()
+        .filter_map(|(id, number, certified, owner, origin, destination)| {
+            let came = arrived.get(&id).copied().unwrap_or(0);
+            (came < i64::from(certified) && !flagged.contains(&id)).then_some(Unaccounted {
+                id,
+                number,
+                certified,
+                arrived: came,
+                owner,
+                origin,
+                destination,
+            })
+        })
+        .collect())
+}
+
+/// Record the certificates found (checking again, inside the write, that none was flagged meanwhile).
+pub fn record_unaccounted(conn: &mut DbConnection, found: &[Unaccounted]) -> AppResult<usize> {
+    let rule = &rules::HEADS_UNACCOUNTED;
     let mut n = 0;
-    for (id, number, certified, owner, origin, dest) in certs {
-        let came = arrived.get(&id).copied().unwrap_or(0);
-        if came >= i64::from(certified) || fired(conn, rule, "animal_certificate", &id)? {
+    for u in found {
+        if fired(conn, rule, "animal_certificate", &u.id)? {
             continue;
         }
-        let district = crate::organisations::queries::find(conn, &dest)?.and_then(|o| o.district);
+        let district =
+            crate::organisations::queries::find(conn, &u.destination)?.and_then(|o| o.district);
+        let (number, certified, came) = (&u.number, u.certified, u.arrived);
         let missing = i64::from(certified) - came;
         queries::open(
             conn,
@@ -104,8 +157,8 @@ pub fn heads_unaccounted(conn: &mut DbConnection, today: NaiveDate) -> AppResult
                 rule,
                 source: ViolationSource::Detected,
                 subject: Subject::Unregistered {
-                    name: &format!("货主 {owner}"),
-                    address: &origin,
+                    name: &format!("货主 {}", u.owner),
+                    address: &u.origin,
                     district,
                 },
                 summary: (
@@ -118,8 +171,8 @@ pub fn heads_unaccounted(conn: &mut DbConnection, today: NaiveDate) -> AppResult
                 ),
                 actor_id: None,
                 records: vec![
-                    ("animal_certificate", id.clone()),
-                    ("organisation", dest.clone()),
+                    ("animal_certificate", u.id.clone()),
+                    ("organisation", u.destination.clone()),
                 ],
             },
         )?;
@@ -285,6 +338,8 @@ pub fn complaints_overdue(conn: &mut DbConnection, today: NaiveDate) -> AppResul
     );
     let late: Vec<(String, String, Option<String>, NaiveDate, NaiveDate, bool)> = complaints::table
         .filter(not(concluded()))
+        // Bounded: complaints due in the last `COMPLAINT_WINDOW_DAYS` (older ones were swept already).
+        .filter(complaints::conclude_due.ge(today - chrono::Days::new(COMPLAINT_WINDOW_DAYS)))
         .filter(
             complaints::dispatch_due
                 .lt(today)

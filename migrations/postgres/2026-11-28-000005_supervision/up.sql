@@ -16,3 +16,6 @@ CREATE INDEX violation_events_by_kind ON violation_events (kind, violation_id);
 -- The unfiltered inspector list pages by time.
 CREATE INDEX violations_by_time ON violations (detected_at, id);
 CREATE INDEX violations_by_severity ON violations (severity, detected_at);
+
+-- The scheduled rules look at bounded windows: certificates by the day their validity ends.
+CREATE INDEX animal_certificates_by_expiry ON animal_certificates (valid_until);
