@@ -1102,3 +1102,47 @@ async fn story_4_inspector_end_to_end() {
         .await;
     assert!(file.body.to_string().contains("violation_penalised"));
 }
+
+/// The scheduled rules run from the command line (`niuyang sweep`) and inside the service, on the same
+/// database the API wrote.
+#[actix_web::test]
+async fn the_sweep_runs_from_the_command_line_and_in_the_service() {
+    let app = TestApp::with_demo();
+    let c = Chain::at(&app, SUIBEI, "sh.suibei");
+    let tags: Vec<String> = (0..4).map(|i| format!("2441803{:08}", 7500 + i)).collect();
+    // A 动物B certificate issued three days ago (valid on its day of issue only); no animal ever arrived.
+    let cert = c
+        .certificate("CERT-GONE", "animal_b", "cattle", 4, &tags, 72)
+        .await;
+    assert_eq!(cert.status, StatusCode::CREATED, "{cert:?}");
+    let dir = tempfile::tempdir().expect("dir");
+    let run = || {
+        let out = crate::cli::niuyang(&app.db, dir.path())
+            .arg("sweep")
+            .output()
+            .expect("sweep");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).expect("json")
+    };
+    let first = run();
+    assert_eq!(first["heads_unaccounted"], 1, "{first}");
+    assert_eq!(run()["heads_unaccounted"], 0);
+    let v = items(&app, "inspector.city", "rule=heads_unaccounted").await;
+    assert_eq!(v.len(), 1);
+    assert!(v[0]["summary"]
+        .as_str()
+        .is_some_and(|s| s.contains("CERT-GONE")));
+
+    // The service sweeps at start-up, then every NIUYANG_RULES_SWEEP_SECS.
+    let server = crate::cli::Server::start(&app.db, dir.path());
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let (out, err) = server.stop();
+    assert!(
+        format!("{out}{err}").contains("scheduled rules swept"),
+        "{out}\n{err}"
+    );
+}
