@@ -140,10 +140,10 @@ fn event_exists(kinds: &'static [ViolationEventKind]) -> exists<EventsOf> {
     )
 }
 
-/// Apply the scope and the filters to a boxed query over violations left-joined to their subject.
-macro_rules! scoped {
+/// Apply the scope and every filter but the status to a boxed query over violations left-joined to their
+/// subject.
+macro_rules! scoped_base {
     ($q:expr, $scope:expr, $f:expr) => {{
-        use ViolationEventKind as K;
         let scope: &Scope = $scope;
         let f: &Filter = $f;
         let mut q = $q;
@@ -181,6 +181,17 @@ macro_rules! scoped {
         if let Some(d) = f.to {
             q = q.filter(violations::detected_at.lt(day_start(d + chrono::Days::new(1))));
         }
+        q
+    }};
+}
+
+/// Apply the scope and the filters, status included, to a boxed query over violations left-joined to
+/// their subject.
+macro_rules! scoped {
+    ($q:expr, $scope:expr, $f:expr) => {{
+        use ViolationEventKind as K;
+        let f: &Filter = $f;
+        let mut q = scoped_base!($q, $scope, f);
         q = match f.status {
             None => q,
             Some(ViolationStatus::Open) => q.filter(not(event_exists(&[
@@ -319,29 +330,75 @@ pub fn counts(conn: &mut DbConnection, scope: &Scope, f: &Filter) -> QueryResult
         f
     )
     .load(conn)?;
-    let mut by_status = Vec::new();
-    for s in [
+    // Statuses from the events of the violations counted, grouped by kind and number: investigating can
+    // only be a violation's first step, and a conclusion is its second exactly when an investigation came
+    // first (ViolationStatus::allows), so "investigating now" = investigations − conclusions numbered 2.
+    // One join the database can drive from the filtered violations, instead of an EXISTS per status.
+    let steps: Vec<(ViolationEventKind, i32, i64)> = if f.status.is_some() {
+        Vec::new()
+    } else {
+        scoped_base!(
+            violation_events::table
+                .inner_join(violations::table)
+                .left_join(
+                    organisations::table
+                        .on(organisations::id.nullable().eq(violations::subject_org_id)),
+                )
+                .group_by((violation_events::kind, violation_events::seq))
+                .select((violation_events::kind, violation_events::seq, count_star()))
+                .into_boxed(),
+            scope,
+            f
+        )
+        .load(conn)?
+    };
+    let of = |kind: ViolationEventKind, seq: Option<i32>| -> i64 {
+        steps
+            .iter()
+            .filter(|(k, s, _)| *k == kind && seq.is_none_or(|x| x == *s))
+            .map(|(_, _, n)| n)
+            .sum()
+    };
+    let penalised = of(ViolationEventKind::Penalised, None);
+    let dismissed = of(ViolationEventKind::Dismissed, None);
+    let investigating = of(ViolationEventKind::Investigating, None)
+        - of(ViolationEventKind::Penalised, Some(2))
+        - of(ViolationEventKind::Dismissed, Some(2));
+    let tally = match f.status {
+        // Filtered by status: every violation counted has it.
+        Some(s) => [
+            ViolationStatus::Open,
+            ViolationStatus::Investigating,
+            ViolationStatus::Penalised,
+            ViolationStatus::Dismissed,
+        ]
+        .map(|x| if x == s { total } else { 0 }),
+        None => [
+            total - penalised - dismissed - investigating,
+            investigating,
+            penalised,
+            dismissed,
+        ],
+    };
+    let by_status = [
         ViolationStatus::Open,
         ViolationStatus::Investigating,
         ViolationStatus::Penalised,
         ViolationStatus::Dismissed,
-    ] {
-        let only = Filter {
-            status: Some(s),
-            ..f.clone()
-        };
-        if f.status.is_some_and(|x| x != s) {
-            continue;
-        }
-        let n: i64 = filtered(scope, &only).count().get_result(conn)?;
+    ]
+    .into_iter()
+    .zip(tally)
+    .filter(|(s, _)| f.status.is_none_or(|x| x == *s))
+    .map(|(s, n)| {
         let (zh, en) = super::labels::status(s);
-        by_status.push(Count {
+        Count {
             key: Some(s.to_string()),
             label: zh.to_string(),
             label_en: en.to_string(),
             count: n,
-        });
-    }
+        }
+    })
+    .collect();
     Ok(Counts {
         total,
         by_district: sorted(

@@ -506,6 +506,16 @@ async fn inspectors_filter_sort_page_count_and_export() {
         .map(|c| c["count"].as_i64().unwrap_or(0))
         .sum();
     assert_eq!(statuses, all_haizhu);
+    let status_count = |k: &str| {
+        counts.body["by_status"]
+            .as_array()
+            .expect("by status")
+            .iter()
+            .find(|c| c["key"] == k)
+            .and_then(|c| c["count"].as_i64())
+    };
+    assert_eq!(status_count("investigating"), Some(1));
+    assert_eq!(status_count("open"), Some(all_haizhu - 1));
 
     // The CSV export: a header, one row per violation, Chinese readable, formulas defused.
     let csv = app
