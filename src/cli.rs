@@ -71,8 +71,15 @@ enum AuditCommand {
 
 /// Connect to the configured database and apply pending migrations.
 pub fn open_db(settings: &DatabaseSettings) -> anyhow::Result<Db> {
-    let url = settings.url();
-    let db = Db::connect(&url, settings.pool_size)?;
+    migrated(Db::connect(&settings.url(), settings.pool_size)?)
+}
+
+/// Open the database for a one-shot command (no idle connections kept), migrating it.
+fn open_db_once(settings: &DatabaseSettings) -> anyhow::Result<Db> {
+    migrated(Db::connect_once(&settings.url(), settings.pool_size)?)
+}
+
+fn migrated(db: Db) -> anyhow::Result<Db> {
     let applied = db.migrate()?;
     if !applied.is_empty() {
         tracing::info!(?applied, "migrations applied");
@@ -101,7 +108,7 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             actix_web::rt::System::new().block_on(crate::app::serve(state, &cli.serve))?;
         }
         Command::Migrate => {
-            let db = open_db(&cli.db)?;
+            let db = open_db_once(&cli.db)?;
             drop(db);
             println!("数据库已是最新 / database is up to date");
         }
@@ -110,7 +117,7 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             role,
             org,
         }) => {
-            let db = open_db(&cli.db)?;
+            let db = open_db_once(&cli.db)?;
             let password = crate::auth::password::generate();
             let user = db.write_now(|conn| {
                 crate::users::queries::create(
@@ -134,7 +141,7 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             );
         }
         Command::Demo { json } => {
-            let db = open_db(&cli.db)?;
+            let db = open_db_once(&cli.db)?;
             let out = crate::demo::load(&db, &cli.rules)?;
             crate::audit::seal_all(&db)?;
             if json {
@@ -144,13 +151,13 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         }
         Command::Sweep => {
-            let db = open_db(&cli.db)?;
+            let db = open_db_once(&cli.db)?;
             let report = crate::violations::schedule::sweep(&db, crate::time::today_china())?;
             crate::audit::seal_all(&db)?;
             println!("{}", serde_json::to_string_pretty(&report)?);
         }
         Command::Audit(AuditCommand::Verify) => {
-            let db = open_db(&cli.db)?;
+            let db = open_db_once(&cli.db)?;
             let report = crate::audit::verify::verify_and_checkpoint(&db)?;
             println!("{}", serde_json::to_string_pretty(&report)?);
             if !report.ok {

@@ -132,8 +132,20 @@ pub struct Db {
 }
 
 impl Db {
-    /// Connect, creating the SQLite file (and its folder) when missing. Does not migrate.
+    /// Connect, creating the SQLite file (and its folder) when missing. Does not migrate. The pools keep one
+    /// idle connection ready (for the service).
     pub fn connect(url: &str, pool_size: u32) -> anyhow::Result<Db> {
+        Self::connect_idle(url, pool_size, 1)
+    }
+
+    /// Connect for a one-shot command: no idle connection is kept, so the pool never opens one in the
+    /// background while the process exits (libpq's TLS clean-up at exit can crash a thread that is still
+    /// connecting).
+    pub fn connect_once(url: &str, pool_size: u32) -> anyhow::Result<Db> {
+        Self::connect_idle(url, pool_size, 0)
+    }
+
+    fn connect_idle(url: &str, pool_size: u32, min_idle: u32) -> anyhow::Result<Db> {
         let backend = Backend::of_url(url);
         if backend == Backend::Sqlite {
             if let Some(parent) = std::path::Path::new(sqlite_path(url)).parent() {
@@ -150,7 +162,7 @@ impl Db {
         let build = |size: u32| {
             Pool::builder()
                 .max_size(size.max(1))
-                .min_idle(Some(1))
+                .min_idle(Some(min_idle))
                 .test_on_check_out(false)
                 .connection_timeout(Duration::from_secs(30))
                 .build(manager.clone())

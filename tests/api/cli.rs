@@ -300,7 +300,9 @@ fn demo_json_has_an_account_for_every_role_and_loads_once() {
         .expect("user create");
     assert!(
         created.status.success(),
-        "{}",
+        "{:?}: {} {}",
+        created.status,
+        String::from_utf8_lossy(&created.stdout),
         String::from_utf8_lossy(&created.stderr)
     );
     let u: serde_json::Value = serde_json::from_slice(&created.stdout).expect("json");
