@@ -429,6 +429,33 @@ pub struct ComplaintFilter {
     pub category: Option<Category>,
 }
 
+type EventsOfKinds = diesel::helper_types::Filter<
+    diesel::helper_types::Filter<
+        complaint_events::table,
+        diesel::helper_types::Eq<complaint_events::complaint_id, complaints::id>,
+    >,
+    diesel::helper_types::EqAny<complaint_events::kind, Vec<EventKind>>,
+>;
+
+/// "The complaint has a move of one of these kinds", for filters over `complaints`.
+pub fn has_move(kinds: &[EventKind]) -> exists<EventsOfKinds> {
+    exists(
+        complaint_events::table
+            .filter(complaint_events::complaint_id.eq(complaints::id))
+            .filter(complaint_events::kind.eq_any(kinds.to_vec())),
+    )
+}
+
+/// "The complaint is concluded (substantiated or not)".
+pub fn concluded() -> exists<EventsOfKinds> {
+    has_move(&[EventKind::Substantiated, EventKind::Unsubstantiated])
+}
+
+/// "The complaint was dispatched".
+pub fn dispatched() -> exists<EventsOfKinds> {
+    has_move(&[EventKind::Dispatched])
+}
+
 /// Complaints `actor` may read, newest first, with their moves.
 pub fn list(
     conn: &mut DbConnection,
@@ -436,23 +463,6 @@ pub fn list(
     filter: &ComplaintFilter,
     page: PageParams,
 ) -> AppResult<(Vec<WithMoves>, i64)> {
-    let concluded = || {
-        exists(
-            complaint_events::table
-                .filter(complaint_events::complaint_id.eq(complaints::id))
-                .filter(
-                    complaint_events::kind
-                        .eq_any([EventKind::Substantiated, EventKind::Unsubstantiated]),
-                ),
-        )
-    };
-    let dispatched = || {
-        exists(
-            complaint_events::table
-                .filter(complaint_events::complaint_id.eq(complaints::id))
-                .filter(complaint_events::kind.eq(EventKind::Dispatched)),
-        )
-    };
     let filtered = || -> AppResult<_> {
         let mut q = complaints::table.filter(readable(actor)?).into_boxed();
         if filter.open {

@@ -17,8 +17,8 @@ use super::rules::{self, Rule};
 use crate::db::{Db, DbConnection};
 use crate::error::AppResult;
 use crate::schema::{
-    animal_certificates, complaint_events, complaints, intakes, organisations, quality_agreements,
-    shipments, slaughterhouses, violation_records, violations,
+    animal_certificates, complaints, intakes, organisations, quality_agreements, shipments,
+    slaughterhouses, violation_records, violations,
 };
 
 /// How far back a sweep looks, in days.
@@ -310,25 +310,8 @@ pub fn licences_lapsed(conn: &mut DbConnection, today: NaiveDate) -> AppResult<u
 
 /// Complaints past a deadline they have not met, against the administration they are routed to.
 pub fn complaints_overdue(conn: &mut DbConnection, today: NaiveDate) -> AppResult<usize> {
-    use crate::complaints::model::EventKind;
+    use crate::complaints::queries::{concluded, dispatched};
     let rule = &rules::COMPLAINT_OVERDUE;
-    let concluded = || {
-        exists(
-            complaint_events::table
-                .filter(complaint_events::complaint_id.eq(complaints::id))
-                .filter(
-                    complaint_events::kind
-                        .eq_any([EventKind::Substantiated, EventKind::Unsubstantiated]),
-                ),
-        )
-    };
-    let dispatched = || {
-        exists(
-            complaint_events::table
-                .filter(complaint_events::complaint_id.eq(complaints::id))
-                .filter(complaint_events::kind.eq(EventKind::Dispatched)),
-        )
-    };
     let flagged = exists(
         violation_records::table
             .inner_join(violations::table)
