@@ -153,6 +153,12 @@ impl AppError {
         e
     }
 
+    /// Is this the database being unreachable, too slow or full (503/507), rather than a refusal or a bug?
+    /// Background work waits and tries again on these without logging each try: the outage is logged once.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self.problem().status, 503 | 507)
+    }
+
     /// The machine code the client sees (for logs and tests).
     pub fn code(&self) -> String {
         self.problem().code

@@ -206,6 +206,10 @@ pub fn spawn_sealer(db: Db) -> std::io::Result<std::thread::JoinHandle<()>> {
             match seal(&db, 5_000) {
                 Ok(0) => std::thread::sleep(std::time::Duration::from_millis(200)),
                 Ok(_) => {}
+                // An outage is logged once, by the database's health; sealing resumes when it ends.
+                Err(e) if e.is_unavailable() => {
+                    std::thread::sleep(std::time::Duration::from_secs(1))
+                }
                 Err(e) => {
                     tracing::error!(error = %e, "sealing the audit trail failed");
                     std::thread::sleep(std::time::Duration::from_secs(1));

@@ -328,7 +328,12 @@ pub struct Db {
     deadline: Duration,
     health: Arc<Health>,
     waiters: Arc<AtomicU64>,
+    /// SQLite: the file, and its page quota (to tell whether room has come back after a full disk).
+    sqlite: Option<(std::path::PathBuf, Option<u64>)>,
 }
+
+/// Free bytes below which a SQLite database counts as still full after a write failed for want of room.
+pub const MIN_FREE_BYTES: u64 = 1024 * 1024;
 
 /// What readiness found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -412,7 +417,48 @@ impl Db {
             deadline: options.deadline,
             health,
             waiters: Arc::default(),
+            sqlite: (backend == Backend::Sqlite).then(|| {
+                (
+                    std::path::PathBuf::from(sqlite_path(url)),
+                    options.sqlite_max_pages,
+                )
+            }),
         })
+    }
+
+    /// After a write failed for want of room: is there room again? On SQLite at least [`MIN_FREE_BYTES`] free
+    /// on the file's disk and within its page quota (a small write may fit where the next will not); on
+    /// PostgreSQL, a write that committed says so.
+    fn has_room(&self, conn: &mut DbConnection) -> bool {
+        let Some((path, quota)) = &self.sqlite else {
+            return true;
+        };
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        let disk = rustix::fs::statvfs(dir)
+            .map(|s| s.f_bavail.saturating_mul(s.f_frsize) >= MIN_FREE_BYTES)
+            .unwrap_or(true);
+        let within_quota = quota.is_none_or(|max| {
+            #[derive(diesel::QueryableByName)]
+            struct Pages {
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                n: i64,
+            }
+            use diesel::RunQueryDsl;
+            let mut count = |sql: &str| {
+                diesel::sql_query(sql)
+                    .get_result::<Pages>(conn)
+                    .map(|p| p.n)
+                    .unwrap_or(0)
+            };
+            let used = count("SELECT page_count AS n FROM pragma_page_count")
+                - count("SELECT freelist_count AS n FROM pragma_freelist_count");
+            let free_pages = i64::try_from(max).unwrap_or(i64::MAX) - used;
+            free_pages.saturating_mul(4096) >= MIN_FREE_BYTES as i64
+        });
+        disk && within_quota
     }
 
     /// Which backend this is.
@@ -468,7 +514,11 @@ impl Db {
     /// prober looks; a write that failed for want of room marks the storage full, one that committed clears it.
     fn observe<T>(&self, conn: &mut PooledConn, out: &AppResult<T>, write: bool) {
         match out {
-            Ok(_) if write => self.health.storage_has_room(),
+            Ok(_) if write && self.health.is_storage_full() => {
+                if self.has_room(&mut conn.conn) {
+                    self.health.storage_has_room();
+                }
+            }
             Ok(_) => {}
             Err(AppError::Database(e)) => match fault::classify(e) {
                 Fault::Unavailable => {
@@ -596,6 +646,7 @@ impl Db {
             }
         });
         match actix_web::rt::time::timeout(limit, check).await {
+            Ok(Ok(Ok(()))) if self.health.is_storage_full() => Readiness::StorageFull,
             Ok(Ok(Ok(()))) => Readiness::Ready,
             Ok(Ok(Err(AppError::Database(e)))) if fault::classify(&e) == Fault::StorageFull => {
                 Readiness::StorageFull

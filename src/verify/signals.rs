@@ -134,6 +134,8 @@ pub fn spawn_flusher(
             match flush(&db, &counter, &cache, &rules) {
                 Ok(0) => {}
                 Ok(n) => tracing::warn!(signals = n, "copied-label signals recorded"),
+                // Kept in memory and written after an outage, which is logged once elsewhere.
+                Err(e) if e.is_unavailable() => {}
                 Err(e) => tracing::error!(error = %e, "writing verification counts failed"),
             }
         })

@@ -378,7 +378,8 @@ pub fn complaints_overdue(conn: &mut DbConnection, today: NaiveDate) -> AppResul
     Ok(n)
 }
 
-/// Sweep now and then every `every` (0: never), logging what was found.
+/// Sweep now and then every `every` (0: never), logging what was found. A sweep that meets an outage is
+/// tried again every [`RETRY_AFTER_OUTAGE`] until the database is back (the outage itself is logged once).
 pub fn spawn(db: Db, every: Duration) {
     if every.is_zero() {
         return;
@@ -387,13 +388,23 @@ pub fn spawn(db: Db, every: Duration) {
         let mut tick = actix_web::rt::time::interval(every);
         loop {
             tick.tick().await;
-            let db = db.clone();
-            let today = crate::time::today_china();
-            match actix_web::web::block(move || sweep(&db, today)).await {
-                Ok(Ok(r)) => tracing::info!(?r, "scheduled rules swept"),
-                Ok(Err(e)) => tracing::error!(error = %e, "scheduled rules failed"),
-                Err(e) => tracing::error!(error = %e, "scheduled rules task failed"),
+            loop {
+                let db = db.clone();
+                let today = crate::time::today_china();
+                match actix_web::web::block(move || sweep(&db, today)).await {
+                    Ok(Ok(r)) => tracing::info!(?r, "scheduled rules swept"),
+                    Ok(Err(e)) if e.is_unavailable() => {
+                        actix_web::rt::time::sleep(RETRY_AFTER_OUTAGE).await;
+                        continue;
+                    }
+                    Ok(Err(e)) => tracing::error!(error = %e, "scheduled rules failed"),
+                    Err(e) => tracing::error!(error = %e, "scheduled rules task failed"),
+                }
+                break;
             }
         }
     });
 }
+
+/// How soon a sweep that met an outage is tried again.
+pub const RETRY_AFTER_OUTAGE: Duration = Duration::from_secs(5);
