@@ -385,3 +385,55 @@ async fn failed_logins_are_throttled_per_client_behind_a_trusted_proxy_only() {
         .await;
     assert_eq!(spoofed.status, StatusCode::TOO_MANY_REQUESTS, "{spoofed:?}");
 }
+
+/// A token signed with the right key, claiming whatever lifetime it likes.
+fn forged_token(user_id: &str, iat: i64, exp: i64) -> String {
+    use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
+    use niuyang::auth::token::{Claims, AUDIENCE, ISSUER};
+    let now = chrono::Utc::now().timestamp();
+    let claims = Claims {
+        sub: user_id.to_string(),
+        iss: ISSUER.to_string(),
+        aud: AUDIENCE.to_string(),
+        iat,
+        nbf: iat.min(now),
+        exp,
+        epoch: 0,
+    };
+    encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(SECRET),
+    )
+    .expect("sign")
+}
+
+/// The server, not the token, decides how long a token lives (issue 11, finding 6).
+#[actix_web::test]
+async fn the_server_caps_token_lifetime_whatever_the_token_claims() {
+    let app = TestApp::with_demo();
+    let a = app.account("mr.city").clone();
+    let now = chrono::Utc::now().timestamp();
+    // 2100-01-01T00:00:00Z.
+    let until_2100 = forged_token(&a.user_id, now, 4_102_444_800);
+    let r = app.get("/api/v1/me", Some(&until_2100)).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{r:?}");
+    assert_eq!(r.code(), "token_lifetime_exceeded");
+    // One second longer than the configured lifetime (8 h) is too long as well.
+    let a_bit_long = forged_token(&a.user_id, now, now + 8 * 3600 + 1);
+    assert_eq!(
+        app.get("/api/v1/me", Some(&a_bit_long)).await.code(),
+        "token_lifetime_exceeded"
+    );
+    // Issued an hour from now.
+    let future = forged_token(&a.user_id, now + 3600, now + 3600 + 60);
+    let r = app.get("/api/v1/me", Some(&future)).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{r:?}");
+    assert_eq!(r.code(), "token_issued_in_future");
+    // Exactly the configured lifetime, as the service issues them, is fine.
+    let exact = forged_token(&a.user_id, now, now + 8 * 3600);
+    assert_eq!(
+        app.get("/api/v1/me", Some(&exact)).await.status,
+        StatusCode::OK
+    );
+}
