@@ -26,6 +26,8 @@ pub fn ensure_admin(db: &Db, configured: Option<&str>) -> AppResult<bool> {
         Some(p) => p.to_string(),
         None => crate::auth::password::generate(),
     };
+    // Hashed before the write, not while holding the connection.
+    let hash = crate::auth::password::hash(&password)?;
     let created = db.write_now(|conn| {
         let admins: i64 = users::table
             .filter(users::role.eq(Role::Admin))
@@ -46,7 +48,7 @@ pub fn ensure_admin(db: &Db, configured: Option<&str>) -> AppResult<bool> {
             None,
             NewUser {
                 username: "admin",
-                password: &password,
+                password_hash: &hash,
                 role: Role::Admin,
                 org_id: &org.id,
                 must_change_password: generated,

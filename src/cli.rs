@@ -119,13 +119,14 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         }) => {
             let db = open_db_once(&cli.db)?;
             let password = crate::auth::password::generate();
+            let hash = crate::auth::password::hash(&password)?;
             let user = db.write_now(|conn| {
                 crate::users::queries::create(
                     conn,
                     None,
                     crate::users::queries::NewUser {
                         username: &username,
-                        password: &password,
+                        password_hash: &hash,
                         role,
                         org_id: &org,
                         must_change_password: true,

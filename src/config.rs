@@ -182,7 +182,9 @@ pub struct AuthSettings {
     )]
     pub jwt_secret: Option<String>,
 
-    /// Lifetime of an access token, in seconds.
+    /// Lifetime of an access token, in seconds. The service enforces it whatever a token claims: a token
+    /// whose `exp - iat` is longer, or that was issued longer ago, is refused (`token_lifetime_exceeded`), so
+    /// lowering it also ends older, longer-lived tokens.
     #[arg(long, global = true, env = "NIUYANG_TOKEN_TTL_SECS", default_value_t = 8 * 3600)]
     pub token_ttl_secs: u64,
 
@@ -196,16 +198,41 @@ pub struct AuthSettings {
     )]
     pub admin_password: Option<String>,
 
-    /// Failed logins allowed per account within the window; more get 429.
+    /// Failed logins an account-and-address pair may make before it is slowed down. After that the pair
+    /// waits 1 s, 2 s, 4 s, ... (doubling with each failure, up to `login_backoff_max_secs`) before its next
+    /// attempt, answered 429 with `Retry-After` meanwhile. The same account from another address is not
+    /// affected (no account is ever locked), and a successful login clears the pair.
     #[arg(
         long,
         global = true,
-        env = "NIUYANG_LOGIN_MAX_FAILURES_PER_ACCOUNT",
+        env = "NIUYANG_LOGIN_FREE_FAILURES",
         default_value_t = 5
     )]
-    pub login_max_failures_per_account: u32,
+    pub login_free_failures: u32,
 
-    /// Failed logins allowed per client address within the window; more get 429.
+    /// Longest wait, in seconds, that repeated failures of one account-and-address pair can reach.
+    #[arg(
+        long,
+        global = true,
+        env = "NIUYANG_LOGIN_BACKOFF_MAX_SECS",
+        default_value_t = 15 * 60
+    )]
+    pub login_backoff_max_secs: u64,
+
+    /// Seconds after its last failure that an account-and-address pair is forgotten (its count starts
+    /// again from zero). Longer than `login_backoff_max_secs`, so that waiting out the longest back-off does
+    /// not also reset it.
+    #[arg(
+        long,
+        global = true,
+        env = "NIUYANG_LOGIN_FORGET_SECS",
+        default_value_t = 24 * 3600
+    )]
+    pub login_forget_secs: u64,
+
+    /// Failed logins allowed per client address, across all accounts, within `login_window_secs`; more get
+    /// 429 until the oldest leaves the window (an address trying many accounts). IPv6 addresses count by
+    /// their /64 prefix.
     #[arg(
         long,
         global = true,
@@ -214,9 +241,30 @@ pub struct AuthSettings {
     )]
     pub login_max_failures_per_client: u32,
 
-    /// Length of the failed-login window, in seconds.
+    /// Length of the per-address failed-login window, in seconds.
     #[arg(long, global = true, env = "NIUYANG_LOGIN_WINDOW_SECS", default_value_t = 15 * 60)]
     pub login_window_secs: u64,
+
+    /// Password checks and hashes (argon2id: tens of milliseconds of CPU and about 19 MiB each) that may
+    /// run at once; 0: one per CPU core. They run on the blocking pool, never while holding a database
+    /// connection.
+    #[arg(
+        long,
+        global = true,
+        env = "NIUYANG_PASSWORD_CHECKS",
+        default_value_t = 0
+    )]
+    pub password_checks: usize,
+
+    /// Milliseconds a login (or password change) waits for a free password check; when none frees up in
+    /// time the answer is 503 `password_checks_busy` with `Retry-After`, instead of a queue without bound.
+    #[arg(
+        long,
+        global = true,
+        env = "NIUYANG_PASSWORD_CHECK_WAIT_MS",
+        default_value_t = 2000
+    )]
+    pub password_check_wait_ms: u64,
 
     /// Verifications allowed per client address per minute (public `/api/v1/verify`, `/t/`, Digital
     /// Link); more get 429 with `Retry-After`.
@@ -265,9 +313,13 @@ impl Default for AuthSettings {
             jwt_secret: None,
             token_ttl_secs: 8 * 3600,
             admin_password: None,
-            login_max_failures_per_account: 5,
+            login_free_failures: 5,
+            login_backoff_max_secs: 15 * 60,
+            login_forget_secs: 24 * 3600,
             login_max_failures_per_client: 20,
             login_window_secs: 15 * 60,
+            password_checks: 0,
+            password_check_wait_ms: 2000,
             verify_per_minute: 120,
             complaints_per_hour: 10,
             ticket_lookups_per_minute: 20,

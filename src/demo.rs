@@ -130,12 +130,14 @@ impl Loader<'_> {
 
     fn account(&mut self, username: &str, role: Role, org: &Organisation) -> AppResult<String> {
         let password = crate::auth::password::generate();
+        // Hashed inside the demo's one transaction: a one-shot load, not the service's request path.
+        let hash = crate::auth::password::hash(&password)?;
         let user = users::create(
             self.conn,
             None,
             NewUser {
                 username,
-                password: &password,
+                password_hash: &hash,
                 role,
                 org_id: &org.id,
                 must_change_password: false,

@@ -13,6 +13,8 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
     cfg.service(auth::handlers::login)
         .service(auth::handlers::change_password)
         .service(auth::handlers::me)
+        .service(auth::throttles::list)
+        .service(auth::throttles::clear)
         // Organisations and accounts (admin).
         .service(organisations::handlers::create)
         .service(organisations::handlers::list)

@@ -103,9 +103,11 @@ pub fn record<T: Audited>(
     Ok(())
 }
 
-/// Actions that record a read of confidential data rather than a write (the entry's content hash is that
-/// of the record read, which verification does not compare with the row).
-pub const ACCESS_ACTIONS: &[&str] = &["view_reporter"];
+/// Actions that record something other than the write of a row: a read of confidential data
+/// (`view_reporter`, whose content hash is that of the record read) or an administrator clearing the
+/// in-memory login throttles (`clear_login_throttle`, whose content hash is that of what was cleared).
+/// Verification does not compare these with any row.
+pub const ACCESS_ACTIONS: &[&str] = &["view_reporter", "clear_login_throttle"];
 
 /// Is `action` the record of a read?
 pub fn is_access(action: &str) -> bool {

@@ -1,4 +1,5 @@
-//! Login, password change, and who-am-I.
+//! Login, password change, and who-am-I. Passwords are checked outside any database checkout: the row is
+//! read, the connection given back, then the check runs on the bounded password checks (`checks.rs`).
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
@@ -34,14 +35,26 @@ pub struct TokenResponse {
     pub must_change_password: bool,
 }
 
-/// Log in with username and password.
+/// 429 for an account-and-address pair or an address that must wait.
+fn too_many_logins(wait: u64) -> AppError {
+    AppError::too_many(
+        "too_many_login_attempts",
+        wait,
+        format!("登录失败次数过多，请 {wait} 秒后再试"),
+        format!("too many failed logins; try again in {wait} s"),
+    )
+}
+
+/// Log in with username and password. Failures slow down the account-and-address pair (1 s, 2 s, 4 s, ...
+/// after the first few) and an address that tries many accounts; no account is ever locked.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
     responses(
         (status = 200, body = TokenResponse),
         (status = 401, description = "wrong username or password, or account disabled", body = Problem),
-        (status = 429, description = "too many failed logins; see Retry-After", body = Problem),
+        (status = 429, description = "too many failed logins from this address; see Retry-After", body = Problem),
+        (status = 503, description = "too many password checks at once (`password_checks_busy`); see Retry-After", body = Problem),
     )
 )]
 #[post("/auth/login")]
@@ -52,43 +65,39 @@ pub async fn login(
 ) -> AppResult<HttpResponse> {
     let body = body.into_inner();
     let client = throttle::client_address(&req, &state.auth.settings.trusted_proxies);
-    let account = body.username.trim().to_lowercase();
-    if let Some(wait) = state.auth.throttle.blocked(&account, &client) {
-        return Err(AppError::too_many(
-            "too_many_login_attempts",
-            wait,
-            format!("登录失败次数过多，请 {wait} 秒后再试"),
-            format!("too many failed logins; try again in {wait} s"),
-        ));
-    }
+    let attempt = state
+        .auth
+        .throttle
+        .begin(&body.username, &client)
+        .map_err(too_many_logins)?;
+    // Read the account and give the connection back before the (slow) password check.
+    let username = body.username.clone();
     let user = state
         .db
-        .read(move |conn| {
-            let user = queries::find_by_username(conn, &body.username)?;
-            let hash = user
-                .as_ref()
-                .map(|u| u.password_hash.as_str())
-                .unwrap_or(password::dummy_hash());
-            let ok = password::verify(&body.password, hash);
-            Ok(user.filter(|_| ok))
-        })
+        .read(move |conn| Ok(queries::find_by_username(conn, &username)?))
         .await?;
-    let Some(user) = user else {
-        state.auth.throttle.failed(&account, &client);
-        return Err(AppError::unauthenticated(
-            "invalid_credentials",
-            "用户名或密码错误",
-            "wrong username or password",
-        ));
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let ok = state.auth.passwords.verify(body.password, stored).await?;
+    let user = match user {
+        Some(user) if ok => user,
+        _ => {
+            attempt.failed();
+            return Err(AppError::unauthenticated(
+                "invalid_credentials",
+                "用户名或密码错误",
+                "wrong username or password",
+            ));
+        }
     };
     if user.disabled {
+        attempt.failed();
         return Err(AppError::unauthenticated(
             "account_disabled",
             "该账户已被停用",
             "this account has been disabled",
         ));
     }
-    state.auth.throttle.succeeded(&account);
+    attempt.succeeded();
     let token = state.auth.tokens.issue(&user.id, user.session_epoch)?;
     tracing::info!(user_id = %user.id, "login");
     Ok(HttpResponse::Ok().json(TokenResponse {
@@ -109,19 +118,25 @@ pub struct ChangePasswordRequest {
     pub new_password: String,
 }
 
-/// Change your own password. Every token issued before stops working; the answer carries a new one.
+/// Change your own password. Every token issued before stops working; the answer carries a new one. Wrong
+/// current passwords are throttled like failed logins, so a stolen token cannot be used to guess the
+/// password.
 #[utoipa::path(
     tag = "auth",
     request_body = ChangePasswordRequest,
     responses(
         (status = 200, body = TokenResponse),
         (status = 401, body = Problem),
+        (status = 409, description = "the password was changed or reset meanwhile", body = Problem),
         (status = 422, description = "current password wrong, or new one too weak", body = Problem),
+        (status = 429, description = "too many wrong passwords from this address; see Retry-After", body = Problem),
+        (status = 503, description = "too many password checks at once; see Retry-After", body = Problem),
     ),
     security(("bearer" = []))
 )]
 #[post("/auth/password")]
 pub async fn change_password(
+    req: HttpRequest,
     state: web::Data<AppState>,
     actor: PendingActor,
     body: web::Json<ChangePasswordRequest>,
@@ -136,23 +151,54 @@ pub async fn change_password(
         ));
     }
     let actor = actor.0;
+    let client = throttle::client_address(&req, &state.auth.settings.trusted_proxies);
+    let attempt = state
+        .auth
+        .throttle
+        .begin(&actor.username, &client)
+        .map_err(too_many_logins)?;
+    let id = actor.user_id.clone();
+    let checked = state
+        .db
+        .read(move |conn| {
+            queries::find(conn, &id)?
+                .map(|u| u.password_hash)
+                .ok_or_else(|| AppError::not_found("用户", "user"))
+        })
+        .await?;
+    let ok = state
+        .auth
+        .passwords
+        .verify(body.current_password, Some(checked.clone()))
+        .await?;
+    if !ok {
+        attempt.failed();
+        return Err(AppError::unprocessable(
+            "wrong_password",
+            "当前密码不正确",
+            "the current password is wrong",
+        ));
+    }
+    attempt.succeeded();
+    let new_hash = state.auth.passwords.hash(body.new_password).await?;
     let user = state
         .db
         .write(move |conn| {
-            let user = queries::find(conn, &actor.user_id)?
+            // The password checked must still be the one in force (no reset or other change since).
+            let now = queries::find(conn, &actor.user_id)?
                 .ok_or_else(|| AppError::not_found("用户", "user"))?;
-            if !password::verify(&body.current_password, &user.password_hash) {
-                return Err(AppError::unprocessable(
-                    "wrong_password",
-                    "当前密码不正确",
-                    "the current password is wrong",
+            if now.password_hash != checked {
+                return Err(AppError::conflict(
+                    "password_changed_meanwhile",
+                    "密码刚被更改或重置，请重新登录后再试",
+                    "the password was changed or reset meanwhile; log in again",
                 ));
             }
             queries::set_password(
                 conn,
                 Some(&actor.user_id),
                 &actor.user_id,
-                &body.new_password,
+                &new_hash,
                 false,
                 "change_password",
             )

@@ -1,13 +1,18 @@
-//! Authentication: argon2id passwords, HS256 access tokens, the [`Actor`](crate::policy::Actor) extractor, and
-//! failed-login throttling. Authorisation (what an actor may do) lives in `policy.rs`.
+//! Authentication: argon2id passwords (checked a bounded number at a time, outside any database checkout),
+//! HS256 access tokens whose lifetime the service caps, the [`Actor`](crate::policy::Actor) extractor, and
+//! failed-login throttling that slows attackers without locking accounts. Authorisation (what an actor may
+//! do) lives in `policy.rs`.
 
+pub mod checks;
 pub mod extract;
 pub mod handlers;
 pub mod password;
 pub mod throttle;
+pub mod throttles;
 pub mod token;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::config::AuthSettings;
 
@@ -17,6 +22,8 @@ pub struct Auth {
     pub tokens: token::TokenKeys,
     /// Failed-login counters.
     pub throttle: throttle::LoginThrottle,
+    /// Password checks and hashing, a bounded number at a time.
+    pub passwords: checks::PasswordChecks,
     /// Per-client limits of the public endpoints.
     pub limits: crate::limits::RateLimits,
     /// The settings in force.
@@ -28,10 +35,16 @@ impl Auth {
     pub fn new(settings: AuthSettings, secret: &[u8]) -> Arc<Auth> {
         Arc::new(Auth {
             tokens: token::TokenKeys::new(secret, settings.token_ttl_secs),
-            throttle: throttle::LoginThrottle::new(
-                settings.login_max_failures_per_account,
-                settings.login_max_failures_per_client,
-                std::time::Duration::from_secs(settings.login_window_secs),
+            throttle: throttle::LoginThrottle::new(throttle::Limits {
+                free_failures: settings.login_free_failures,
+                backoff_max: Duration::from_secs(settings.login_backoff_max_secs),
+                forget_after: Duration::from_secs(settings.login_forget_secs),
+                per_address: settings.login_max_failures_per_client,
+                window: Duration::from_secs(settings.login_window_secs),
+            }),
+            passwords: checks::PasswordChecks::new(
+                settings.password_checks,
+                Duration::from_millis(settings.password_check_wait_ms),
             ),
             limits: crate::limits::RateLimits::new(&settings),
             settings,

@@ -1,5 +1,10 @@
 //! Access tokens: JWT signed with HS256 (the one algorithm accepted), with `exp`, `nbf`, `iss` and `aud` all
 //! checked, and the user's session epoch, so that a password change or reset ends older tokens.
+//!
+//! The lifetime is the service's, not the token's: a token whose `exp - iat` is longer than the configured
+//! lifetime, or issued longer ago than that, is refused (`token_lifetime_exceeded`), and so is one issued in
+//! the future (`token_issued_in_future`), whatever it claims and even with the right signature. Lowering
+//! the lifetime therefore also ends tokens issued under a longer one.
 
 use std::path::Path;
 
@@ -12,6 +17,9 @@ use crate::error::{AppError, AppResult};
 pub const ISSUER: &str = "niuyang";
 /// Audience of access tokens.
 pub const AUDIENCE: &str = "niuyang-api";
+
+/// Seconds of clock difference allowed on `exp`, `nbf` and `iat`.
+pub const LEEWAY_SECS: u64 = 5;
 
 /// What a token says.
 #[derive(Debug, Serialize, Deserialize)]
@@ -50,7 +58,7 @@ impl TokenKeys {
         validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
         validation.validate_exp = true;
         validation.validate_nbf = true;
-        validation.leeway = 5;
+        validation.leeway = LEEWAY_SECS;
         TokenKeys {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
@@ -75,8 +83,38 @@ impl TokenKeys {
             .map_err(|e| AppError::Internal(format!("token signing failed: {e}")))
     }
 
-    /// Check a token's signature, algorithm and claims.
+    /// Check a token's signature, algorithm and claims, and that it lives no longer than the service allows.
     pub fn check(&self, token: &str) -> AppResult<Claims> {
+        let claims = self.decode(token)?;
+        self.check_lifetime(&claims, chrono::Utc::now().timestamp())?;
+        Ok(claims)
+    }
+
+    /// The lifetime rule: issued no later than now (with leeway), for no longer than the TTL, no longer
+    /// ago than the TTL.
+    fn check_lifetime(&self, c: &Claims, now: i64) -> AppResult<()> {
+        let ttl = i64::try_from(self.ttl_secs).unwrap_or(i64::MAX);
+        let leeway = LEEWAY_SECS as i64;
+        if c.iat > now.saturating_add(leeway) {
+            return Err(AppError::unauthenticated(
+                "token_issued_in_future",
+                "登录凭证的签发时间晚于当前时间，请重新登录",
+                "the token claims to be issued in the future; log in again",
+            ));
+        }
+        if c.exp.saturating_sub(c.iat) > ttl
+            || now.saturating_sub(c.iat) > ttl.saturating_add(leeway)
+        {
+            return Err(AppError::unauthenticated(
+                "token_lifetime_exceeded",
+                "登录凭证的有效期超过本服务允许的时长，请重新登录",
+                "the token lives longer than this service allows; log in again",
+            ));
+        }
+        Ok(())
+    }
+
+    fn decode(&self, token: &str) -> AppResult<Claims> {
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|d| d.claims)
             .map_err(|e| {
@@ -224,6 +262,56 @@ mod tests {
         )
         .unwrap();
         assert_eq!(keys.check(&t).unwrap_err().code(), "token_expired");
+    }
+
+    #[test]
+    fn lifetime_is_the_services_whatever_the_token_claims() {
+        let keys = TokenKeys::new(SECRET, 3600);
+        let now = chrono::Utc::now().timestamp();
+        let sign = |iat: i64, exp: i64| {
+            let claims = Claims {
+                sub: "u1".into(),
+                iss: ISSUER.into(),
+                aud: AUDIENCE.into(),
+                iat,
+                nbf: iat.min(now),
+                exp,
+                epoch: 0,
+            };
+            jsonwebtoken::encode(
+                &Header::new(Algorithm::HS256),
+                &claims,
+                &EncodingKey::from_secret(SECRET),
+            )
+            .unwrap()
+        };
+        let code = |t: String| {
+            keys.check(&t)
+                .map(|_| "ok".to_string())
+                .unwrap_or_else(|e| e.code())
+        };
+        assert_eq!(code(sign(now, now + 3600)), "ok");
+        assert_eq!(code(sign(now, 4_102_444_800)), "token_lifetime_exceeded");
+        assert_eq!(code(sign(now, now + 3601)), "token_lifetime_exceeded");
+        assert_eq!(code(sign(now + 60, now + 120)), "token_issued_in_future");
+        assert_eq!(code(sign(now + 3, now + 60)), "ok", "within the leeway");
+        // Old but not yet expired cannot happen with exp - iat <= ttl; the rule holds on its own anyway.
+        let old = Claims {
+            sub: "u1".into(),
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+            iat: now - 7200,
+            nbf: now - 7200,
+            exp: now + 60,
+            epoch: 0,
+        };
+        assert_eq!(
+            keys.check_lifetime(&old, now).unwrap_err().code(),
+            "token_lifetime_exceeded"
+        );
+        // A shorter lifetime configured later ends tokens issued under the longer one.
+        let longer = TokenKeys::new(SECRET, 7200).issue("u1", 0).unwrap();
+        assert_eq!(code(longer), "token_lifetime_exceeded");
     }
 
     #[test]

@@ -62,7 +62,7 @@ pub async fn create(
         }
         None => password::generate(),
     };
-    let pw2 = pw.clone();
+    let hash = state.auth.passwords.hash(pw.clone()).await?;
     let user = state
         .db
         .write(move |conn| {
@@ -71,7 +71,7 @@ pub async fn create(
                 Some(&actor.user_id),
                 NewUser {
                     username: &b.username,
-                    password: &pw2,
+                    password_hash: &hash,
                     role: b.role,
                     org_id: &b.org_id.to_string(),
                     must_change_password: true,
@@ -226,7 +226,7 @@ pub async fn reset_password(
     actor.authorize(Action::ManageAccounts)?;
     let id = id.into_inner().to_string();
     let pw = password::generate();
-    let pw2 = pw.clone();
+    let hash = state.auth.passwords.hash(pw.clone()).await?;
     let user = state
         .db
         .write(move |conn| {
@@ -234,7 +234,7 @@ pub async fn reset_password(
                 conn,
                 Some(&actor.user_id),
                 &id,
-                &pw2,
+                &hash,
                 true,
                 "reset_password",
             )

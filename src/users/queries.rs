@@ -32,8 +32,9 @@ pub fn normalise_username(name: &str) -> AppResult<String> {
 pub struct NewUser<'a> {
     /// Login name (normalised here).
     pub username: &'a str,
-    /// Password in clear (hashed here).
-    pub password: &'a str,
+    /// The password's argon2id hash (`auth::password::hash`, or `auth::checks` in the service): hashing
+    /// happens before the write, never while holding the connection.
+    pub password_hash: &'a str,
     /// Role.
     pub role: Role,
     /// Organisation id.
@@ -42,9 +43,22 @@ pub struct NewUser<'a> {
     pub must_change_password: bool,
 }
 
+/// Refuse anything but an argon2id PHC string where a hash belongs, so a password in clear can never be
+/// stored by mistake.
+fn require_hash(password_hash: &str) -> AppResult<()> {
+    if password_hash.starts_with("$argon2id$") {
+        Ok(())
+    } else {
+        Err(AppError::Internal(
+            "a password reached the database unhashed".into(),
+        ))
+    }
+}
+
 /// Create an account (audited). The organisation must exist and be of a kind the role belongs to.
 pub fn create(conn: &mut DbConnection, actor: Option<&str>, new: NewUser<'_>) -> AppResult<User> {
     let username = normalise_username(new.username)?;
+    require_hash(new.password_hash)?;
     let org: Organisation = organisations::table
         .find(new.org_id)
         .select(Organisation::as_select())
@@ -90,7 +104,7 @@ pub fn create(conn: &mut DbConnection, actor: Option<&str>, new: NewUser<'_>) ->
     let user = User {
         id: uuid::Uuid::new_v4().to_string(),
         username,
-        password_hash: crate::auth::password::hash(new.password)?,
+        password_hash: new.password_hash.to_string(),
         role: new.role,
         org_id: org.id,
         disabled: false,
@@ -202,17 +216,18 @@ pub fn set_disabled(
     )
 }
 
-/// Set a new password (audited) and end every token issued before.
+/// Set a new password, given its hash (audited), and end every token issued before.
 pub fn set_password(
     conn: &mut DbConnection,
     actor: Option<&str>,
     id: &str,
-    password: &str,
+    password_hash: &str,
     must_change: bool,
     action: &str,
 ) -> AppResult<User> {
+    require_hash(password_hash)?;
     let mut user = find(conn, id)?.ok_or_else(|| AppError::not_found("用户", "user"))?;
-    user.password_hash = crate::auth::password::hash(password)?;
+    user.password_hash = password_hash.to_string();
     user.must_change_password = must_change;
     user.session_epoch += 1;
     save(conn, actor, action, &user)
@@ -322,4 +337,17 @@ pub fn end_assignment(
 /// Is `kind` the kind of an enterprise with a credit file?
 pub fn is_enterprise(kind: OrgKind) -> bool {
     matches!(kind, OrgKind::Slaughterhouse | OrgKind::Buyer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_argon2id_hashes_are_stored() {
+        assert!(require_hash("Correct-Horse-9").is_err());
+        assert!(require_hash("").is_err());
+        let h = crate::auth::password::hash("Correct-Horse-9").unwrap();
+        assert!(require_hash(&h).is_ok());
+    }
 }

@@ -283,30 +283,38 @@ async fn admin_creates_accounts_whose_role_fits_the_organisation() {
 }
 
 #[actix_web::test]
-async fn failed_logins_are_throttled_per_account() {
+async fn failed_logins_slow_the_same_address_down_on_that_account() {
     let app = TestApp::with_demo();
     let a = app.account("inspector.city").clone();
     for _ in 0..5 {
         let r = app.login(&a.username, "wrong-password-1").await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
-    // The sixth attempt is refused even with the right password.
+    // The sixth attempt from the same address must wait, even with the right password.
     let r = app.login(&a.username, &a.password).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{r:?}");
     assert_eq!(r.code(), "too_many_login_attempts");
-    let retry: u64 = r
-        .headers
-        .get("retry-after")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok())
-        .expect("Retry-After");
-    assert!((1..=900).contains(&retry), "{retry}");
+    let retry = |r: &Resp| -> u64 {
+        r.headers
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .expect("Retry-After")
+    };
+    assert_eq!(retry(&r), 1, "the first back-off is a second");
     // Another account is not affected.
     let other = app.account("mr.city").clone();
     assert_eq!(
         app.login(&other.username, &other.password).await.status,
         StatusCode::OK
     );
+    // Each further failure doubles the wait: after a second, one more wrong password, then 2 s.
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let r = app.login(&a.username, "wrong-password-2").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{r:?}");
+    let r = app.login(&a.username, &a.password).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{r:?}");
+    assert_eq!(retry(&r), 2);
 }
 
 fn login_from(peer: &str, forwarded: Option<&str>, username: &str, password: &str) -> TestRequest {
@@ -384,4 +392,312 @@ async fn failed_logins_are_throttled_per_client_behind_a_trusted_proxy_only() {
         ))
         .await;
     assert_eq!(spoofed.status, StatusCode::TOO_MANY_REQUESTS, "{spoofed:?}");
+}
+
+/// Five wrong passwords from one address slow that address down on that account, and nobody else: the
+/// administrator and a regulator, logging in from their own addresses, are not locked out (issue 11,
+/// finding 6).
+#[actix_web::test]
+async fn an_attacker_elsewhere_cannot_lock_the_real_user_out() {
+    let app = TestApp::with_demo();
+    for name in ["demo.admin", "sr.city"] {
+        let a = app.account(name).clone();
+        for _ in 0..5 {
+            let r = app
+                .send(login_from(
+                    "203.0.113.5:4000",
+                    None,
+                    &a.username,
+                    "wrong-password-1",
+                ))
+                .await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{r:?}");
+        }
+        // The attacker's address is slowed down on this account...
+        let slowed = app
+            .send(login_from(
+                "203.0.113.5:4000",
+                None,
+                &a.username,
+                "wrong-password-1",
+            ))
+            .await;
+        assert_eq!(slowed.status, StatusCode::TOO_MANY_REQUESTS, "{slowed:?}");
+        assert!(slowed.headers.contains_key("retry-after"));
+        // ...and the real user, from their own address, logs in at once.
+        let real = app
+            .send(login_from(
+                "198.51.100.7:4000",
+                None,
+                &a.username,
+                &a.password,
+            ))
+            .await;
+        assert_eq!(real.status, StatusCode::OK, "{name}: {real:?}");
+    }
+}
+
+/// A token signed with the right key, claiming whatever lifetime it likes.
+fn forged_token(user_id: &str, iat: i64, exp: i64) -> String {
+    use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
+    use niuyang::auth::token::{Claims, AUDIENCE, ISSUER};
+    let now = chrono::Utc::now().timestamp();
+    let claims = Claims {
+        sub: user_id.to_string(),
+        iss: ISSUER.to_string(),
+        aud: AUDIENCE.to_string(),
+        iat,
+        nbf: iat.min(now),
+        exp,
+        epoch: 0,
+    };
+    encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(SECRET),
+    )
+    .expect("sign")
+}
+
+/// The server, not the token, decides how long a token lives (issue 11, finding 6).
+#[actix_web::test]
+async fn the_server_caps_token_lifetime_whatever_the_token_claims() {
+    let app = TestApp::with_demo();
+    let a = app.account("mr.city").clone();
+    let now = chrono::Utc::now().timestamp();
+    // 2100-01-01T00:00:00Z.
+    let until_2100 = forged_token(&a.user_id, now, 4_102_444_800);
+    let r = app.get("/api/v1/me", Some(&until_2100)).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{r:?}");
+    assert_eq!(r.code(), "token_lifetime_exceeded");
+    // One second longer than the configured lifetime (8 h) is too long as well.
+    let a_bit_long = forged_token(&a.user_id, now, now + 8 * 3600 + 1);
+    assert_eq!(
+        app.get("/api/v1/me", Some(&a_bit_long)).await.code(),
+        "token_lifetime_exceeded"
+    );
+    // Issued an hour from now.
+    let future = forged_token(&a.user_id, now + 3600, now + 3600 + 60);
+    let r = app.get("/api/v1/me", Some(&future)).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{r:?}");
+    assert_eq!(r.code(), "token_issued_in_future");
+    // Exactly the configured lifetime, as the service issues them, is fine.
+    let exact = forged_token(&a.user_id, now, now + 8 * 3600);
+    assert_eq!(
+        app.get("/api/v1/me", Some(&exact)).await.status,
+        StatusCode::OK
+    );
+}
+
+/// Administrators see which pairs and addresses are slowed down and can clear them (audited); other roles
+/// get 403, anonymous callers 401.
+#[actix_web::test]
+async fn administrators_see_and_clear_login_throttles() {
+    let app = TestApp::with_demo();
+    let admin = app.token("demo.admin");
+    let sr = app.account("sr.city").clone();
+    let attack = |password: &'static str| {
+        app.send(login_from("203.0.113.5:4000", None, "SR.City", password))
+    };
+    for _ in 0..5 {
+        assert_eq!(
+            attack("wrong-password-1").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        attack("wrong-password-1").await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+
+    assert_eq!(
+        app.get("/api/v1/auth/throttles", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    for who in ["sr.city", "vendor.crv"] {
+        let r = app
+            .get("/api/v1/auth/throttles", Some(&app.token(who)))
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}: {r:?}");
+        let r = app
+            .post(
+                "/api/v1/auth/throttles/clear",
+                Some(&app.token(who)),
+                json!({"account": "sr.city"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}: {r:?}");
+    }
+    let anonymous = app
+        .post(
+            "/api/v1/auth/throttles/clear",
+            None,
+            json!({"account": "sr.city"}),
+        )
+        .await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+
+    let r = app.get("/api/v1/auth/throttles", Some(&admin)).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+    assert_eq!(r.body["pairs_total"], 1, "{r:?}");
+    let pair = &r.body["pairs"][0];
+    assert_eq!(pair["account"], "sr.city");
+    assert_eq!(pair["address"], "203.0.113.5");
+    assert_eq!(pair["failures"], 5);
+    assert!(
+        (1..=2).contains(&pair["wait_secs"].as_u64().expect("wait")),
+        "{pair}"
+    );
+    assert!(
+        pair["wait_until"]
+            .as_str()
+            .is_some_and(|t| t.ends_with("+08:00")),
+        "{pair}"
+    );
+    assert!(pair["last_failure_at"]
+        .as_str()
+        .is_some_and(|t| t.ends_with("+08:00")));
+    assert_eq!(r.body["addresses"][0]["address"], "203.0.113.5");
+    assert_eq!(r.body["addresses"][0]["failures"], 5);
+
+    let missing = app
+        .post("/api/v1/auth/throttles/clear", Some(&admin), json!({}))
+        .await;
+    assert_eq!(missing.code(), "throttle_target_missing");
+    let bad = app
+        .post(
+            "/api/v1/auth/throttles/clear",
+            Some(&admin),
+            json!({"address": "nowhere"}),
+        )
+        .await;
+    assert_eq!(bad.code(), "invalid_address");
+
+    let cleared = app
+        .post(
+            "/api/v1/auth/throttles/clear",
+            Some(&admin),
+            json!({"account": " SR.City "}),
+        )
+        .await;
+    assert_eq!(cleared.status, StatusCode::OK, "{cleared:?}");
+    assert_eq!(cleared.body["pairs_cleared"], 1);
+    // The pair may try again at once; the address keeps its count across accounts.
+    assert_eq!(
+        attack("wrong-password-1").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let r = app.get("/api/v1/auth/throttles", Some(&admin)).await;
+    assert_eq!(r.body["pairs"][0]["failures"], 1, "{r:?}");
+    assert_eq!(r.body["addresses"][0]["failures"], 6, "{r:?}");
+    let by_address = app
+        .post(
+            "/api/v1/auth/throttles/clear",
+            Some(&admin),
+            json!({"address": "203.0.113.5"}),
+        )
+        .await;
+    assert_eq!(by_address.body["pairs_cleared"], 1, "{by_address:?}");
+    assert_eq!(by_address.body["addresses_cleared"], 1, "{by_address:?}");
+    let r = app.get("/api/v1/auth/throttles", Some(&admin)).await;
+    assert_eq!(
+        (
+            r.body["pairs_total"].clone(),
+            r.body["addresses_total"].clone()
+        ),
+        (json!(0), json!(0))
+    );
+    assert_eq!(
+        app.login(&sr.username, &sr.password).await.status,
+        StatusCode::OK
+    );
+
+    // Each clearing is in the audit trail, by the admin, and the trail stays sound.
+    niuyang::audit::seal_all(&app.state.db).expect("seal");
+    let admin_id = app.account("demo.admin").user_id.clone();
+    let entries: Vec<(String, String)> = app
+        .state
+        .db
+        .read_now(|c| {
+            use diesel::prelude::*;
+            use niuyang::schema::audit_log as a;
+            Ok(a::table
+                .filter(a::action.eq("clear_login_throttle"))
+                .filter(a::actor_id.eq(&admin_id))
+                .order(a::seq.asc())
+                .select((a::entity, a::entity_id))
+                .load(c)?)
+        })
+        .expect("audit");
+    assert_eq!(
+        entries,
+        vec![
+            ("login_throttle".to_string(), "account:sr.city".to_string()),
+            (
+                "login_throttle".to_string(),
+                "address:203.0.113.5".to_string()
+            ),
+        ]
+    );
+    let verify = app.get("/api/v1/audit/verify", Some(&admin)).await;
+    assert_eq!(verify.body["ok"], true, "{verify:?}");
+}
+
+/// When every password check is taken for longer than the configured wait, a login is answered 503 with
+/// `Retry-After` at once, not queued, and the attempt is not counted against the account.
+#[actix_web::test]
+async fn a_login_without_a_free_password_check_is_turned_away() {
+    let mut app = TestApp::with_settings(AuthSettings {
+        password_checks: 1,
+        password_check_wait_ms: 50,
+        login_free_failures: 1,
+        ..AuthSettings::default()
+    });
+    app.load_demo();
+    let a = app.account("mr.city").clone();
+    let held = app.state.auth.passwords.turn().await.expect("turn");
+    for _ in 0..3 {
+        let r = app.login(&a.username, &a.password).await;
+        assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{r:?}");
+        assert_eq!(r.code(), "password_checks_busy");
+        assert_eq!(
+            r.headers.get("retry-after").and_then(|v| v.to_str().ok()),
+            Some("1")
+        );
+        assert_eq!(
+            r.headers.get("content-type").and_then(|v| v.to_str().ok()),
+            Some("application/problem+json")
+        );
+    }
+    // Other requests do not need a password check and go on.
+    assert_eq!(
+        app.get("/api/v1/me", Some(&a.token)).await.status,
+        StatusCode::OK
+    );
+    drop(held);
+    // The busy answers were not counted as failures: with one free failure, the login goes through.
+    let r = app.login(&a.username, &a.password).await;
+    assert_eq!(r.status, StatusCode::OK, "{r:?}");
+}
+
+/// A stolen token cannot be used to guess the password: wrong current passwords are throttled like
+/// failed logins.
+#[actix_web::test]
+async fn wrong_current_passwords_are_throttled_like_logins() {
+    let app = TestApp::with_demo();
+    let a = app.account("vendor.crv").clone();
+    let change = |current: &str| {
+        app.post(
+            "/api/v1/auth/password",
+            Some(&a.token),
+            json!({"current_password": current, "new_password": "A-much-better-one-9"}),
+        )
+    };
+    for n in 0..5 {
+        let r = change(&format!("guess-guess-{n}")).await;
+        assert_eq!(r.code(), "wrong_password", "{r:?}");
+    }
+    let r = change(&a.password).await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{r:?}");
+    assert_eq!(r.code(), "too_many_login_attempts");
 }

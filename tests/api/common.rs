@@ -237,7 +237,7 @@ impl TestApp {
                     None,
                     niuyang::users::queries::NewUser {
                         username,
-                        password: &password,
+                        password_hash: &niuyang::auth::password::hash(&password)?,
                         role,
                         org_id,
                         must_change_password: false,

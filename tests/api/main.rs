@@ -14,6 +14,7 @@ mod confidentiality;
 mod epcis;
 mod epcis_export;
 mod errors;
+mod login_flood;
 mod outage;
 mod recalls;
 mod registry;
