@@ -152,7 +152,7 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Sweep => {
             let db = open_db_once(&cli.db)?;
-            let report = crate::violations::schedule::sweep(&db, crate::time::today_china())?;
+            let report = crate::violations::schedule::sweep(&db, &cli.rules, crate::time::now())?;
             crate::audit::seal_all(&db)?;
             println!("{}", serde_json::to_string_pretty(&report)?);
         }
