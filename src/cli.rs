@@ -41,8 +41,9 @@ enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
-    /// Run the scheduled rules once (heads unaccounted for, lapses, overdue complaints) and print what they
-    /// recorded; the service also runs them every `NIUYANG_RULES_SWEEP_SECS`.
+    /// Run the scheduled rules once (heads unaccounted for, lapses, overdue complaints, and the erasure of
+    /// reporters' data past `NIUYANG_REPORTER_RETENTION_DAYS`) and print what they recorded; the service also
+    /// runs them every `NIUYANG_RULES_SWEEP_SECS`.
     Sweep,
 }
 

@@ -71,7 +71,11 @@ pub fn sweep(db: &Db, rules: &RuleSettings, now: NaiveDateTime) -> AppResult<Swe
         agreement_lapsed: db.write_now(move |c| agreements_lapsed(c, today))?,
         licence_lapsed: db.write_now(move |c| licences_lapsed(c, today))?,
         complaint_overdue: db.write_now(move |c| complaints_overdue(c, today))?,
-        reporters_erased: 0,
+        reporters_erased: crate::complaints::retention::sweep(
+            db,
+            now,
+            rules.reporter_retention_days,
+        )?,
     })
 }
 

@@ -16,6 +16,7 @@ mod epcis_export;
 mod errors;
 mod recalls;
 mod registry;
+mod retention;
 mod scope;
 mod signals;
 mod slaughter;
