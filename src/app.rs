@@ -167,6 +167,7 @@ pub async fn serve(state: web::Data<AppState>, serve: &ServeSettings) -> anyhow:
     )?;
     crate::violations::schedule::spawn(
         state.db.clone(),
+        state.rules.clone(),
         std::time::Duration::from_secs(serve.rules_sweep_secs),
     );
     let last = state.clone();

@@ -41,8 +41,9 @@ enum Command {
     /// The audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
-    /// Run the scheduled rules once (heads unaccounted for, lapses, overdue complaints) and print what they
-    /// recorded; the service also runs them every `NIUYANG_RULES_SWEEP_SECS`.
+    /// Run the scheduled rules once (heads unaccounted for, lapses, overdue complaints, and the erasure of
+    /// reporters' data past `NIUYANG_REPORTER_RETENTION_DAYS`) and print what they recorded; the service also
+    /// runs them every `NIUYANG_RULES_SWEEP_SECS`.
     Sweep,
 }
 
@@ -153,7 +154,7 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Sweep => {
             let db = open_db_once(&cli.db)?;
-            let report = crate::violations::schedule::sweep(&db, crate::time::today_china())?;
+            let report = crate::violations::schedule::sweep(&db, &cli.rules, crate::time::now())?;
             crate::audit::seal_all(&db)?;
             println!("{}", serde_json::to_string_pretty(&report)?);
         }

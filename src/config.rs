@@ -413,6 +413,20 @@ pub struct RuleSettings {
     #[arg(long, global = true, env = "NIUYANG_MAKEUP_WORKDAYS", value_delimiter = ',', default_value = MAKEUP_2026)]
     pub makeup_workdays: Vec<chrono::NaiveDate>,
 
+    /// Days a reporter's personal data (name and phone, and a reward claimant's name, phone and account) is
+    /// kept after the complaint is closed with no reward outstanding; the scheduled sweep then erases it
+    /// (个人信息保护法 arts. 19, 47). 365 covers the six months in which the handling of the complaint, or a
+    /// penalty it led to, can be taken to court (行政诉讼法 art. 46) and the 60 days for administrative
+    /// reconsideration, with room for the yearly review of complaint handling. 0: erase at the first sweep
+    /// after closing.
+    #[arg(
+        long,
+        global = true,
+        env = "NIUYANG_REPORTER_RETENTION_DAYS",
+        default_value_t = 365
+    )]
+    pub reporter_retention_days: u32,
+
     /// Copied-label signal 1: verifications of a lot from the board of a stall that never received it, at or
     /// above which a violation is recorded.
     #[arg(
@@ -472,6 +486,7 @@ impl Default for RuleSettings {
             shelf_life_frozen_days: 180,
             complaint_dispatch_days: 1,
             complaint_conclude_days: 15,
+            reporter_retention_days: 365,
             holidays: dates(HOLIDAYS_2026),
             makeup_workdays: dates(MAKEUP_2026),
             copied_label_foreign_stall_scans: 3,

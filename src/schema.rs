@@ -571,6 +571,8 @@ diesel::table! {
         received_at -> Timestamp,
         dispatch_due -> Date,
         conclude_due -> Date,
+        reporter_salt -> Nullable<Text>,
+        reporter_erased_at -> Nullable<Timestamp>,
     }
 }
 
@@ -592,6 +594,7 @@ diesel::table! {
         claimant_account -> Nullable<Text>,
         violation_id -> Nullable<Text>,
         at -> Timestamp,
+        claimant_salt -> Nullable<Text>,
     }
 }
 

@@ -80,6 +80,8 @@ pub fn workflow(
             &[S::Substantiated, S::Unsubstantiated, S::Rewarded],
             S::Closed,
         ),
+        // Nobody through the API: the scheduled sweep, once the retention period is over.
+        EventKind::ReporterErased => (&[], &[S::Closed], S::Closed),
     }
 }
 

@@ -241,6 +241,7 @@ pub async fn claim_reward(state: &AppState, body: ClaimRequest) -> AppResult<Tic
                     claimant_name: Some(name),
                     claimant_phone: Some(phone),
                     claimant_account: account,
+                    claimant_salt: Some(domain::new_salt()),
                     ..queries::blank_event()
                 },
             )?;

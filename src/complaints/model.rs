@@ -145,11 +145,15 @@ crate::text_enum! {
         RewardPaid,
         /// Closed.
         Closed,
+        /// The service erased the reporter's personal data, its retention period over (个人信息保护法).
+        ReporterErased,
     }
 }
 
 /// A complaint as stored. The reporter's name and phone never leave the service unmasked except to the
-/// officer assigned (food safety law art. 115).
+/// officer assigned (food safety law art. 115), and are erased once their retention period is over
+/// (`super::retention`). The fields added with that (`reporter_salt`, `reporter_erased_at`) are left out of
+/// the stored form while empty, so that rows written before them keep their audited content hash.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize)]
 #[diesel(table_name = complaints)]
 pub struct Complaint {
@@ -197,6 +201,13 @@ pub struct Complaint {
     pub dispatch_due: NaiveDate,
     /// Last day to conclude it (China date).
     pub conclude_due: NaiveDate,
+    /// Random salt kept with the reporter's details and erased with them: it is part of the content hash
+    /// the audit trail keeps, so that hash cannot confirm a guess of the erased details.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reporter_salt: Option<String>,
+    /// When the reporter's details were erased (UTC).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reporter_erased_at: Option<NaiveDateTime>,
 }
 
 impl crate::audit::Audited for Complaint {
@@ -242,6 +253,10 @@ pub struct ComplaintEvent {
     pub violation_id: Option<String>,
     /// When (UTC).
     pub at: NaiveDateTime,
+    /// Random salt kept with the claimant's details and erased with them (see `Complaint::reporter_salt`);
+    /// left out of the stored form while empty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claimant_salt: Option<String>,
 }
 
 impl crate::audit::Audited for ComplaintEvent {
@@ -336,6 +351,12 @@ pub struct ComplaintView {
     pub reporter_phone: Option<String>,
     /// Are the reporter's details shown in full (the reader is the officer assigned)?
     pub reporter_unmasked: bool,
+    /// When the reporter's personal data (and any claimant's) was erased, its retention period over
+    /// (China time); the name and phone are then empty because they were erased, not because the report was
+    /// anonymous.
+    #[serde(with = "crate::time::china_time::option")]
+    #[schema(value_type = Option<String>)]
+    pub reporter_erased_at: Option<NaiveDateTime>,
     /// Administration.
     pub side: Side,
     /// Routed to (organisation id).
@@ -393,6 +414,11 @@ pub struct TicketView {
     pub reward_claimed: bool,
     /// Day the reward was paid.
     pub reward_paid_on: Option<NaiveDate>,
+    /// When your name and phone (and payment details) were erased from the service, their retention period
+    /// over (China time).
+    #[serde(with = "crate::time::china_time::option")]
+    #[schema(value_type = Option<String>)]
+    pub reporter_erased_at: Option<NaiveDateTime>,
 }
 
 /// A step as the reporter sees it.

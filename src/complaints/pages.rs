@@ -414,6 +414,23 @@ fn ticket_page(en: bool, v: &TicketView, f: &TicketFields, note: Option<String>)
             escape_html(&paid)
         );
     }
+    if let Some(erased) = v.reporter_erased_at {
+        let _ = write!(
+            b,
+            "<dt>{}</dt><dd>{}</dd>",
+            t(en, "个人信息", "Your details"),
+            escape_html(&format!(
+                "{}{}{}",
+                t(
+                    en,
+                    "您的姓名、电话等个人信息已删除（保存期限届满，",
+                    "Your name, phone and payment details have been erased (retention period over, "
+                ),
+                crate::time::show(erased),
+                t(en, "）", ")")
+            ))
+        );
+    }
     b.push_str("</dl>");
     if v.status == ComplaintStatus::Rewarded && !v.reward_claimed {
         let _ = write!(

@@ -122,6 +122,8 @@ pub fn file(
         subject_code,
         channel: new.channel,
         work_order_no: new.work_order_no,
+        reporter_salt: (new.reporter_name.is_some() || new.reporter_phone.is_some())
+            .then(domain::new_salt),
         reporter_name: new.reporter_name,
         reporter_phone: new.reporter_phone,
         side,
@@ -134,6 +136,7 @@ pub fn file(
         conclude_due: deadlines
             .calendar
             .add_working_days(today, deadlines.conclude_days),
+        reporter_erased_at: None,
     };
     let c: Complaint = diesel::insert_into(complaints::table)
         .values(&c)
@@ -201,6 +204,7 @@ pub fn blank_event() -> ComplaintEvent {
         claimant_account: None,
         violation_id: None,
         at: crate::time::now(),
+        claimant_salt: None,
     }
 }
 

@@ -43,6 +43,7 @@ pub fn staff_view(
             && (c.reporter_name.is_some()
                 || c.reporter_phone.is_some()
                 || events.iter().any(|e| e.claimant_phone.is_some())),
+        reporter_erased_at: c.reporter_erased_at,
         side: c.side,
         routed_org_id: c.routed_org_id.clone(),
         entered_by: c.entered_by.clone(),
@@ -99,5 +100,6 @@ pub fn ticket_view(c: &Complaint, events: &[ComplaintEvent]) -> TicketView {
         reward_fen: s.reward_fen,
         reward_claimed: s.claimed,
         reward_paid_on: s.paid_on,
+        reporter_erased_at: c.reporter_erased_at,
     }
 }

@@ -3,7 +3,8 @@
 //! queries on the blocking pool within a deadline.
 //!
 //! SQLite is used the way it wants to be used for a server: WAL, a busy timeout set first on every
-//! connection, foreign keys on, `synchronous=FULL` (a commit is on disk before it is acknowledged, so not even
+//! connection, foreign keys on, `secure_delete` (an erased reporter's details are overwritten, not left in free
+//! pages), `synchronous=FULL` (a commit is on disk before it is acknowledged, so not even
 //! a power loss can take back an answered write), and a single writer connection, so concurrent requests
 //! queue for the writer instead of meeting "database is locked". Every write runs in `BEGIN IMMEDIATE`, so a
 //! transaction never has to upgrade from reader to writer halfway.
@@ -227,6 +228,7 @@ impl Manager {
                      PRAGMA journal_mode = WAL;
                      PRAGMA synchronous = FULL;
                      PRAGMA foreign_keys = ON;
+                     PRAGMA secure_delete = ON;
                      PRAGMA cache_size = -32000;
                      PRAGMA temp_store = MEMORY;
                      {quota}"

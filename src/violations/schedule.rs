@@ -2,11 +2,14 @@
 //! heads that never arrived, agreements and licences lapsing while the enterprise still ships, overdue
 //! complaints. Each looks at a bounded window and fires once per record (checked through
 //! `violation_records`), so a sweep costs the same in year 5 as on day 1 and running it twice adds nothing.
+//! The same sweep erases reporters' personal data whose retention period is over
+//! (`crate::complaints::retention`), a bounded number per run.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::{exists, not, sum};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -14,6 +17,7 @@ use serde::Serialize;
 use super::model::ViolationSource;
 use super::queries::{self, NewViolation, Subject};
 use super::rules::{self, Rule};
+use crate::config::RuleSettings;
 use crate::db::{Db, DbConnection};
 use crate::error::AppResult;
 use crate::schema::{
@@ -39,6 +43,8 @@ pub struct SweepReport {
     pub licence_lapsed: usize,
     /// Overdue complaints.
     pub complaint_overdue: usize,
+    /// Complaints whose reporter's personal data was erased (retention over).
+    pub reporters_erased: usize,
 }
 
 /// Has `rule` already fired for this record?
@@ -53,8 +59,10 @@ fn fired(conn: &mut DbConnection, rule: &Rule, entity: &str, id: &str) -> QueryR
     .get_result(conn)
 }
 
-/// Run every scheduled rule as of `today` (China date), each in its own write transaction.
-pub fn sweep(db: &Db, today: NaiveDate) -> AppResult<SweepReport> {
+/// Run every scheduled rule as of `now` (UTC; the rules use its China date), each in its own write
+/// transaction, then erase the reporters' data whose retention period is over by `now`.
+pub fn sweep(db: &Db, rules: &RuleSettings, now: NaiveDateTime) -> AppResult<SweepReport> {
+    let today = crate::time::china_date(now);
     Ok(SweepReport {
         heads_unaccounted: {
             let found = db.read_now(move |c| Ok(unaccounted_certificates(c, today)?))?;
@@ -63,6 +71,11 @@ pub fn sweep(db: &Db, today: NaiveDate) -> AppResult<SweepReport> {
         agreement_lapsed: db.write_now(move |c| agreements_lapsed(c, today))?,
         licence_lapsed: db.write_now(move |c| licences_lapsed(c, today))?,
         complaint_overdue: db.write_now(move |c| complaints_overdue(c, today))?,
+        reporters_erased: crate::complaints::retention::sweep(
+            db,
+            now,
+            rules.reporter_retention_days,
+        )?,
     })
 }
 
@@ -380,7 +393,7 @@ pub fn complaints_overdue(conn: &mut DbConnection, today: NaiveDate) -> AppResul
 
 /// Sweep now and then every `every` (0: never), logging what was found. A sweep that meets an outage is
 /// tried again every [`RETRY_AFTER_OUTAGE`] until the database is back (the outage itself is logged once).
-pub fn spawn(db: Db, every: Duration) {
+pub fn spawn(db: Db, rules: Arc<RuleSettings>, every: Duration) {
     if every.is_zero() {
         return;
     }
@@ -389,9 +402,9 @@ pub fn spawn(db: Db, every: Duration) {
         loop {
             tick.tick().await;
             loop {
-                let db = db.clone();
-                let today = crate::time::today_china();
-                match actix_web::web::block(move || sweep(&db, today)).await {
+                let (db, rules) = (db.clone(), rules.clone());
+                let now = crate::time::now();
+                match actix_web::web::block(move || sweep(&db, &rules, now)).await {
                     Ok(Ok(r)) => tracing::info!(?r, "scheduled rules swept"),
                     Ok(Err(e)) if e.is_unavailable() => {
                         actix_web::rt::time::sleep(RETRY_AFTER_OUTAGE).await;

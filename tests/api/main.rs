@@ -18,6 +18,7 @@ mod login_flood;
 mod outage;
 mod recalls;
 mod registry;
+mod retention;
 mod scope;
 mod signals;
 mod slaughter;

@@ -19,7 +19,9 @@ fn today() -> NaiveDate {
 }
 
 fn sweep(app: &TestApp, on: NaiveDate) -> niuyang::violations::schedule::SweepReport {
-    niuyang::violations::schedule::sweep(&app.state.db, on).expect("sweep")
+    // Noon in China on that day.
+    let at = on.and_hms_opt(4, 0, 0).expect("time");
+    niuyang::violations::schedule::sweep(&app.state.db, &app.state.rules, at).expect("sweep")
 }
 
 async fn items(app: &TestApp, who: &str, query: &str) -> Vec<Value> {
