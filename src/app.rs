@@ -141,6 +141,10 @@ pub fn prepare(
     rules: &RuleSettings,
 ) -> anyhow::Result<web::Data<AppState>> {
     let db = crate::cli::open_db(db_settings)?;
+    if serve.auth.jwt_secret.is_none() {
+        // The key's folder, when the service makes it, is owner-only like the key.
+        crate::private_files::create_private_dir(&db_settings.data_dir)?;
+    }
     let secret = crate::auth::token::load_or_create_secret(
         serve.auth.jwt_secret.as_deref(),
         &db_settings.data_dir,

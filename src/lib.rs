@@ -26,6 +26,7 @@ pub mod money;
 pub mod organisations;
 pub mod paging;
 pub mod policy;
+pub mod private_files;
 pub mod recalls;
 pub mod receipts;
 pub mod routes;
