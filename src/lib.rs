@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod audit;
+pub mod backup;
 pub mod auth;
 pub mod batches;
 pub mod bootstrap;

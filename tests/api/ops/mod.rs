@@ -168,8 +168,3 @@ impl Drop for Service {
         }
     }
 }
-
-/// A fresh database of the test's backend: the URL and the guard that removes it.
-pub fn fresh_db() -> TestDb {
-    TestDb::new()
-}
