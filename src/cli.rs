@@ -89,14 +89,12 @@ enum AuditCommand {
 
 /// Connect to the configured database and apply pending migrations.
 pub fn open_db(settings: &DatabaseSettings) -> anyhow::Result<Db> {
-    crate::private_files::ensure_private_sqlite_file(&settings.url())?;
-    migrated(Db::connect(&settings.url(), settings.pool_size)?)
+    migrated(Db::connect_with(&settings.url(), &settings.options())?)
 }
 
 /// Open the database for a one-shot command (no idle connections kept), migrating it.
 fn open_db_once(settings: &DatabaseSettings) -> anyhow::Result<Db> {
-    crate::private_files::ensure_private_sqlite_file(&settings.url())?;
-    migrated(Db::connect_once(&settings.url(), settings.pool_size)?)
+    migrated(Db::connect_once_with(&settings.url(), &settings.options())?)
 }
 
 fn migrated(db: Db) -> anyhow::Result<Db> {

@@ -26,9 +26,96 @@ pub struct DatabaseSettings {
     /// Connections in the pool (PostgreSQL: all; SQLite: readers, besides its single writer).
     #[arg(long, env = "NIUYANG_DB_POOL_SIZE", default_value_t = 8, global = true)]
     pub pool_size: u32,
+
+    /// Milliseconds a request may wait for the database (getting a connection included); past it the request
+    /// answers 503 `database_timeout` and an uncommitted write is rolled back. Also SQLite's busy timeout.
+    #[arg(
+        long,
+        env = "NIUYANG_DB_DEADLINE_MS",
+        default_value_t = 10_000,
+        global = true
+    )]
+    pub db_deadline_ms: u64,
+
+    /// PostgreSQL: seconds to wait while opening a connection (libpq `connect_timeout`; at least 2).
+    #[arg(
+        long,
+        env = "NIUYANG_DB_CONNECT_TIMEOUT_SECS",
+        default_value_t = 3,
+        global = true
+    )]
+    pub db_connect_timeout_secs: u64,
+
+    /// PostgreSQL: seconds of silence before TCP keepalive probes start (libpq `keepalives_idle`).
+    #[arg(
+        long,
+        env = "NIUYANG_DB_KEEPALIVES_IDLE_SECS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub db_keepalives_idle_secs: u64,
+
+    /// PostgreSQL: seconds between unanswered keepalive probes (libpq `keepalives_interval`).
+    #[arg(
+        long,
+        env = "NIUYANG_DB_KEEPALIVES_INTERVAL_SECS",
+        default_value_t = 3,
+        global = true
+    )]
+    pub db_keepalives_interval_secs: u64,
+
+    /// PostgreSQL: unanswered keepalive probes before the connection is dead (libpq `keepalives_count`).
+    #[arg(
+        long,
+        env = "NIUYANG_DB_KEEPALIVES_COUNT",
+        default_value_t = 3,
+        global = true
+    )]
+    pub db_keepalives_count: u32,
+
+    /// PostgreSQL: milliseconds sent data may stay unacknowledged before the connection is dead (libpq
+    /// `tcp_user_timeout`).
+    #[arg(
+        long,
+        env = "NIUYANG_DB_TCP_USER_TIMEOUT_MS",
+        default_value_t = 10_000,
+        global = true
+    )]
+    pub db_tcp_user_timeout_ms: u64,
+
+    /// PostgreSQL: `statement_timeout` of every statement the service runs, in milliseconds (0: none). It
+    /// frees the connection of a request that gave up at its deadline.
+    #[arg(
+        long,
+        env = "NIUYANG_DB_STATEMENT_TIMEOUT_MS",
+        default_value_t = 30_000,
+        global = true
+    )]
+    pub db_statement_timeout_ms: u64,
+
+    /// SQLite: the most pages (4 KiB each) the database file may grow to; writes past it answer 507
+    /// `storage_full`, as on a full disk. Unset: no limit but the disk.
+    #[arg(long, env = "NIUYANG_SQLITE_MAX_PAGES", global = true)]
+    pub sqlite_max_pages: Option<u64>,
 }
 
 impl DatabaseSettings {
+    /// The pool options these settings name.
+    pub fn options(&self) -> crate::db::DbOptions {
+        use std::time::Duration;
+        crate::db::DbOptions {
+            pool_size: self.pool_size,
+            deadline: Duration::from_millis(self.db_deadline_ms.max(100)),
+            connect_timeout: Duration::from_secs(self.db_connect_timeout_secs),
+            keepalives_idle: Duration::from_secs(self.db_keepalives_idle_secs),
+            keepalives_interval: Duration::from_secs(self.db_keepalives_interval_secs),
+            keepalives_count: self.db_keepalives_count,
+            tcp_user_timeout: Duration::from_millis(self.db_tcp_user_timeout_ms),
+            statement_timeout: Duration::from_millis(self.db_statement_timeout_ms),
+            sqlite_max_pages: self.sqlite_max_pages,
+        }
+    }
+
     /// The URL in force: the configured one, or the SQLite file in the data directory.
     pub fn url(&self) -> String {
         match &self.database_url {

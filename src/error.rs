@@ -6,8 +6,11 @@
 //! - domain code and handlers return [`AppResult`]; a refusal is an [`AppError::Problem`] with a stable
 //!   machine-readable `code` and a message in Chinese and English;
 //! - every error reaches the client as `application/problem+json` (RFC 9457). diesel's `NotFound` becomes 404,
-//!   a unique-key clash 409, a failed pool checkout or a closed connection 503. Anything else is an internal
-//!   error: logged with the request id, never shown.
+//!   a unique-key clash 409; a database that cannot be reached (no connection in time, a dead connection, an
+//!   outage) 503 `database_unavailable`, one that misses the deadline 503 `database_timeout`, one with no
+//!   room left to write 507 `storage_full`, each with `Retry-After` (`crate::db::fault` tells them apart).
+//!   Anything else is an internal error: logged with the request id and its cause chain, never shown.
+//!   Only internal errors are logged as errors; an outage is logged once, by `crate::db::health`.
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
@@ -34,7 +37,7 @@ pub struct Problem {
     pub detail: String,
     /// What went wrong, in English.
     pub detail_en: String,
-    /// Seconds to wait before trying again (429 only).
+    /// Seconds to wait before trying again (429, 503 and 507).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
 }
@@ -51,6 +54,9 @@ pub enum AppError {
     /// No connection could be had from the pool in time.
     #[error("connection pool: {0}")]
     Pool(#[from] diesel::r2d2::PoolError),
+    /// The database is down, missed the deadline, or is full (known without a diesel error).
+    #[error("database {0:?}")]
+    Unavailable(crate::db::Fault),
     /// Anything else: logged, shown as a bare 500.
     #[error("internal error: {0}")]
     Internal(String),
@@ -69,6 +75,7 @@ fn title_for(status: StatusCode) -> &'static str {
         422 => "数据不符合规则",
         429 => "请求过于频繁",
         503 => "服务暂不可用",
+        507 => "存储空间不足",
         _ => "服务器内部错误",
     }
 }
@@ -158,7 +165,7 @@ impl AppError {
             AppError::Database(DieselError::NotFound) => {
                 Self::not_found("记录", "record").problem()
             }
-            AppError::Database(DieselError::DatabaseError(kind, info)) => match kind {
+            AppError::Database(e @ DieselError::DatabaseError(kind, info)) => match kind {
                 DatabaseErrorKind::UniqueViolation => Self::conflict(
                     "duplicate",
                     "已存在相同的记录（编号或名称重复）",
@@ -179,21 +186,47 @@ impl AppError {
                     )
                     .problem()
                 }
-                DatabaseErrorKind::ClosedConnection => Self::unavailable().problem(),
-                _ => Self::internal().problem(),
+                _ => Self::fault(crate::db::fault::classify(e)).problem(),
             },
-            AppError::Pool(_) => Self::unavailable().problem(),
-            AppError::Database(_) | AppError::Internal(_) => Self::internal().problem(),
+            AppError::Database(e) => Self::fault(crate::db::fault::classify(e)).problem(),
+            AppError::Pool(_) => Self::fault(crate::db::Fault::Unavailable).problem(),
+            AppError::Unavailable(f) => Self::fault(*f).problem(),
+            AppError::Internal(_) => Self::internal().problem(),
         }
     }
 
-    fn unavailable() -> Self {
-        Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "database_unavailable",
-            "数据库暂时不可用，请稍后再试",
-            "the database is unavailable; try again shortly",
-        )
+    /// The answer for a database fault: 503 or 507 with `Retry-After`, or a bare 500.
+    fn fault(fault: crate::db::Fault) -> Self {
+        use crate::db::Fault;
+        let (status, code, zh, en, retry) = match fault {
+            Fault::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database_unavailable",
+                "数据库暂时不可用，请稍后再试",
+                "the database is unavailable; try again shortly",
+                2,
+            ),
+            Fault::Timeout => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database_timeout",
+                "数据库未能在时限内响应，请稍后用同一 Idempotency-Key 重试",
+                "the database did not answer in time; retry shortly (with the same Idempotency-Key for a write)",
+                2,
+            ),
+            Fault::StorageFull => (
+                StatusCode::INSUFFICIENT_STORAGE,
+                "storage_full",
+                "存储空间已满，本次写入未保存，请稍后再试",
+                "the database has no room left; nothing was saved; try again later",
+                30,
+            ),
+            Fault::Other => return Self::internal(),
+        };
+        let mut e = Self::new(status, code, zh, en);
+        if let AppError::Problem(p) = &mut e {
+            p.retry_after = Some(retry);
+        }
+        e
     }
 
     fn internal() -> Self {
@@ -208,7 +241,7 @@ impl AppError {
 
 impl From<actix_web::error::BlockingError> for AppError {
     fn from(e: actix_web::error::BlockingError) -> Self {
-        AppError::Internal(e.to_string())
+        AppError::Internal(format!("the blocking task failed: {e}"))
     }
 }
 
@@ -219,8 +252,10 @@ impl ResponseError for AppError {
 
     fn error_response(&self) -> HttpResponse {
         let problem = self.problem();
-        if problem.status >= 500 {
+        if problem.status == 500 {
             tracing::error!(error = %self, "request failed");
+        } else if problem.status >= 500 {
+            tracing::debug!(error = %self, "request refused: database unavailable");
         }
         let mut res = HttpResponse::build(self.status_code());
         res.insert_header((header::CONTENT_TYPE, "application/problem+json"));

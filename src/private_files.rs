@@ -1,7 +1,6 @@
 //! Files that hold evidence or secrets are created readable by their owner only: the SQLite database (its
 //! WAL and shared-memory files take the database file's permissions from SQLite), the folder made for it,
-//! and every backup. Files that already exist are left as they are; a database file that others can read is
-//! reported in the log so the operator can tighten it (`chmod 600`).
+//! and every backup. Files that already exist are left as they are.
 
 use std::fs::File;
 use std::io;
@@ -38,48 +37,20 @@ pub fn create_private_file(path: &Path) -> io::Result<File> {
 }
 
 /// For a SQLite URL: create the database's folder (`0700`) and an empty database file (`0600`) when they
-/// are missing, before SQLite opens it (SQLite would create it `0644`). SQLite takes an empty file as a new
-/// database. PostgreSQL URLs, `:memory:` and `file:` URIs are left alone.
+/// are missing, before anything opens it (SQLite would create it `0644`). PostgreSQL URLs are left alone.
+/// (`Db::connect` does the same through `db::create_private_file`; this is for code that opens the file
+/// without a pool, such as restore.)
 pub fn ensure_private_sqlite_file(url: &str) -> anyhow::Result<()> {
     if Backend::of_url(url) != Backend::Sqlite {
         return Ok(());
     }
     let path = sqlite_path(url);
-    if path.is_empty() || path == ":memory:" || path.starts_with("file:") {
-        return Ok(());
-    }
-    let path = Path::new(path);
-    if let Some(parent) = path.parent() {
+    if let Some(parent) = Path::new(path).parent() {
         create_private_dir(parent)
             .map_err(|e| anyhow::anyhow!("cannot create the folder {}: {e}", parent.display()))?;
     }
-    match create_private_file(path) {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-            warn_if_readable_by_others(path);
-            Ok(())
-        }
-        Err(e) => Err(anyhow::anyhow!("cannot create {}: {e}", path.display())),
-    }
+    crate::db::create_private_file(path).map_err(|e| anyhow::anyhow!("cannot create {path}: {e}"))
 }
-
-#[cfg(unix)]
-fn warn_if_readable_by_others(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    if let Ok(meta) = std::fs::metadata(path) {
-        let mode = meta.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
-            tracing::warn!(
-                path = %path.display(),
-                mode = format!("{mode:o}"),
-                "the database file can be read by other users; make it owner-only with chmod 600"
-            );
-        }
-    }
-}
-
-#[cfg(not(unix))]
-fn warn_if_readable_by_others(_path: &Path) {}
 
 #[cfg(test)]
 mod tests {
@@ -101,11 +72,12 @@ mod tests {
         assert_eq!(mode(&tmp.path().join("a").join("b")), 0o700);
         assert_eq!(mode(&file), 0o600);
         assert_eq!(std::fs::metadata(&file).unwrap().len(), 0);
-        // An existing database is not touched.
+        // An existing database is not touched; a new private file never replaces one.
         std::fs::write(&file, b"x").unwrap();
         ensure_private_sqlite_file(file.to_str().unwrap()).unwrap();
         assert_eq!(std::fs::read(&file).unwrap(), b"x");
         assert!(create_private_file(&file).is_err());
+        assert_eq!(std::fs::read(&file).unwrap(), b"x");
         // Nothing to do for PostgreSQL or an in-memory database.
         ensure_private_sqlite_file("postgres://x@127.0.0.1:1/none").unwrap();
         ensure_private_sqlite_file(":memory:").unwrap();

@@ -48,7 +48,8 @@ impl RootSpanBuilder for RequestSpan {
         };
         span.record("status", status);
         span.in_scope(|| {
-            if status >= 500 {
+            // An outage answers 503 to every request: it is logged once, where it is seen (`db::health`).
+            if status >= 500 && status != 503 && status != 507 {
                 tracing::error!(status, "request finished");
             } else {
                 tracing::info!(status, "request finished");
