@@ -23,6 +23,7 @@ pub mod intake;
 pub mod ledger;
 pub mod limits;
 pub mod lots;
+pub mod metrics;
 pub mod money;
 pub mod organisations;
 pub mod paging;

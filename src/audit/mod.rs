@@ -205,8 +205,9 @@ pub fn spawn_sealer(db: Db) -> std::io::Result<std::thread::JoinHandle<()>> {
         .spawn(move || loop {
             match seal(&db, 5_000) {
                 Ok(0) => std::thread::sleep(std::time::Duration::from_millis(200)),
-                Ok(_) => {}
+                Ok(n) => crate::metrics::background::sealed(n),
                 Err(e) => {
+                    crate::metrics::background::seal_failed();
                     tracing::error!(error = %e, "sealing the audit trail failed");
                     std::thread::sleep(std::time::Duration::from_secs(1));
                 }

@@ -390,9 +390,18 @@ pub fn spawn(db: Db, every: Duration) {
             let db = db.clone();
             let today = crate::time::today_china();
             match actix_web::web::block(move || sweep(&db, today)).await {
-                Ok(Ok(r)) => tracing::info!(?r, "scheduled rules swept"),
-                Ok(Err(e)) => tracing::error!(error = %e, "scheduled rules failed"),
-                Err(e) => tracing::error!(error = %e, "scheduled rules task failed"),
+                Ok(Ok(r)) => {
+                    crate::metrics::background::sweep_finished(Some(&r));
+                    tracing::info!(?r, "scheduled rules swept")
+                }
+                Ok(Err(e)) => {
+                    crate::metrics::background::sweep_finished(None);
+                    tracing::error!(error = %e, "scheduled rules failed")
+                }
+                Err(e) => {
+                    crate::metrics::background::sweep_finished(None);
+                    tracing::error!(error = %e, "scheduled rules task failed")
+                }
             }
         }
     });

@@ -3,6 +3,7 @@
 
 pub mod backup;
 pub mod files;
+pub mod metrics;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
