@@ -4,6 +4,7 @@
 pub mod backup;
 pub mod files;
 pub mod metrics;
+pub mod shutdown;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
