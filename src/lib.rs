@@ -3,8 +3,8 @@
 
 pub mod app;
 pub mod audit;
-pub mod backup;
 pub mod auth;
+pub mod backup;
 pub mod batches;
 pub mod bootstrap;
 pub mod buyers;

@@ -170,10 +170,7 @@ impl Partial {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "backup".into());
-        let path = dir.join(format!(
-            ".{name}.{}.partial",
-            uuid::Uuid::new_v4().simple()
-        ));
+        let path = dir.join(format!(".{name}.{}.partial", uuid::Uuid::new_v4().simple()));
         create_private_file(&path)
             .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", path.display()))?;
         Ok(Partial { path, done: false })

@@ -61,7 +61,9 @@ fn command(program: &str, url: &str) -> anyhow::Result<Command> {
 /// Run it; an error carries its standard error.
 fn run(mut cmd: Command, what: &str) -> anyhow::Result<Output> {
     let out = cmd.output().map_err(|e| {
-        anyhow::anyhow!("cannot run {what} (it must be on PATH, at least the server's version): {e}")
+        anyhow::anyhow!(
+            "cannot run {what} (it must be on PATH, at least the server's version): {e}"
+        )
     })?;
     anyhow::ensure!(
         out.status.success(),

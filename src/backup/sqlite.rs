@@ -65,8 +65,7 @@ pub fn backup(source: &Path, dest: &Path) -> anyhow::Result<()> {
         mode.eq_ignore_ascii_case("delete"),
         "the backup stayed in {mode} mode"
     );
-    quick_check(&to)
-        .map_err(|e| anyhow::anyhow!("the backup just written is not sound: {e}"))?;
+    quick_check(&to).map_err(|e| anyhow::anyhow!("the backup just written is not sound: {e}"))?;
     to.close().map_err(|(_, e)| e)?;
     Ok(())
 }
@@ -122,8 +121,7 @@ pub fn restore(from: &Path, target: &Path) -> anyhow::Result<()> {
     )?;
     let mut dst = open_existing(target)?;
     copy(&src, &mut dst)?;
-    quick_check(&dst)
-        .map_err(|e| anyhow::anyhow!("the restored database is not sound: {e}"))?;
+    quick_check(&dst).map_err(|e| anyhow::anyhow!("the restored database is not sound: {e}"))?;
     dst.close().map_err(|(_, e)| e)?;
     Ok(())
 }

@@ -130,9 +130,10 @@ fn a_backup_taken_while_the_service_writes_restores_record_for_record() {
     let source = TestDb::new();
     let tmp = tempfile::tempdir().expect("dir");
     let data = tmp.path().join("data");
-    let demo: serde_json::Value =
-        serde_json::from_str(&run_ok(niuyang(&source.url, &data).args(["demo", "--json"])))
-            .expect("demo json");
+    let demo: serde_json::Value = serde_json::from_str(&run_ok(
+        niuyang(&source.url, &data).args(["demo", "--json"]),
+    ))
+    .expect("demo json");
     let admin = demo["accounts"]
         .as_array()
         .and_then(|a| a.iter().find(|a| a["role"] == "admin"))
@@ -164,10 +165,13 @@ fn a_backup_taken_while_the_service_writes_restores_record_for_record() {
     // The backup, while the service runs.
     let backups = tmp.path().join("backups");
     let file = backups.join("niuyang.backup");
-    let report: serde_json::Value = serde_json::from_str(&run_ok(
-        niuyang(&source.url, &data).args(["backup", "--to", file.to_str().expect("path")]),
-    ))
-    .expect("report");
+    let report: serde_json::Value =
+        serde_json::from_str(&run_ok(niuyang(&source.url, &data).args([
+            "backup",
+            "--to",
+            file.to_str().expect("path"),
+        ])))
+        .expect("report");
     assert_eq!(report["file"], file.to_str().expect("path"));
     assert!(report["bytes"].as_u64().unwrap_or(0) > 0, "{report}");
     let before = dump(&source.url);
@@ -186,7 +190,11 @@ fn a_backup_taken_while_the_service_writes_restores_record_for_record() {
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(left, vec!["niuyang.backup".to_string()], "no partial file left");
+    assert_eq!(
+        left,
+        vec!["niuyang.backup".to_string()],
+        "no partial file left"
+    );
 
     // A backup never overwrites a file.
     let again = niuyang(&source.url, &data)
@@ -198,10 +206,13 @@ fn a_backup_taken_while_the_service_writes_restores_record_for_record() {
 
     // Restore into a fresh database: every table equal, row for row; the trail sound.
     let (target, _guard) = restore_target(tmp.path(), "restored");
-    let restored: serde_json::Value = serde_json::from_str(&run_ok(
-        niuyang(&target, &data).args(["restore", "--from", file.to_str().expect("path")]),
-    ))
-    .expect("report");
+    let restored: serde_json::Value =
+        serde_json::from_str(&run_ok(niuyang(&target, &data).args([
+            "restore",
+            "--from",
+            file.to_str().expect("path"),
+        ])))
+        .expect("report");
     assert_eq!(restored["replaced_existing"], false);
     let after = dump(&target);
     assert_eq!(
@@ -240,9 +251,12 @@ fn a_backup_taken_while_the_service_writes_restores_record_for_record() {
         "{}",
         String::from_utf8_lossy(&refused.stderr)
     );
-    let forced: serde_json::Value = serde_json::from_str(&run_ok(
-        niuyang(&target, &data).args(["restore", "--force", "--from", file.to_str().expect("path")]),
-    ))
+    let forced: serde_json::Value = serde_json::from_str(&run_ok(niuyang(&target, &data).args([
+        "restore",
+        "--force",
+        "--from",
+        file.to_str().expect("path"),
+    ])))
     .expect("report");
     assert_eq!(forced["replaced_existing"], true);
     assert_eq!(verify(&target, &data)["ok"], true);
@@ -254,14 +268,24 @@ fn a_backup_taken_while_the_service_writes_restores_record_for_record() {
     broken.truncate(broken.len() / 2);
     std::fs::write(&garbage, &broken).expect("write");
     let refused = niuyang(&target, &data)
-        .args(["restore", "--force", "--from", garbage.to_str().expect("path")])
+        .args([
+            "restore",
+            "--force",
+            "--from",
+            garbage.to_str().expect("path"),
+        ])
         .output()
         .expect("run");
     assert!(!refused.status.success(), "a truncated backup is refused");
     assert_eq!(dump(&target), target_before, "the target is untouched");
     std::fs::write(&garbage, b"not a backup at all").expect("write");
     let refused = niuyang(&target, &data)
-        .args(["restore", "--force", "--from", garbage.to_str().expect("path")])
+        .args([
+            "restore",
+            "--force",
+            "--from",
+            garbage.to_str().expect("path"),
+        ])
         .output()
         .expect("run");
     assert!(!refused.status.success());
@@ -300,7 +324,11 @@ fn a_backup_taken_while_the_service_writes_restores_record_for_record() {
     let created = writer.join().expect("writer");
     assert!(created >= 10);
     let (busy_target, _guard2) = restore_target(tmp.path(), "restored-under-load");
-    run_ok(niuyang(&busy_target, &data).args(["restore", "--from", busy_file.to_str().expect("path")]));
+    run_ok(niuyang(&busy_target, &data).args([
+        "restore",
+        "--from",
+        busy_file.to_str().expect("path"),
+    ]));
     let copy = dump(&busy_target);
     let n = count(&copy, "organisations");
     assert!(

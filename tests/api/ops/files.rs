@@ -12,11 +12,7 @@ fn the_sqlite_file_and_the_folder_made_for_it_are_owner_only() {
     let mut cmd = niuyang("", &data);
     run_ok(cmd.env_remove("NIUYANG_DATABASE_URL").arg("migrate"));
     let db = data.join("niuyang.db");
-    let found = format!(
-        "data folder {:o}, niuyang.db {:o}",
-        mode(&data),
-        mode(&db)
-    );
+    let found = format!("data folder {:o}, niuyang.db {:o}", mode(&data), mode(&db));
     assert_eq!(
         (mode(&data), mode(&db)),
         (0o700, 0o600),

@@ -107,7 +107,11 @@ fn parse_labels(s: &str) -> (Vec<(String, String)>, &str) {
                 None => panic!("unterminated labels in {s}"),
             }
         }
-        assert_eq!(chars.next().map(|c| c.1), Some('"'), "a quoted value in {s}");
+        assert_eq!(
+            chars.next().map(|c| c.1),
+            Some('"'),
+            "a quoted value in {s}"
+        );
         let mut value = String::new();
         loop {
             match chars.next() {
@@ -224,7 +228,10 @@ async fn requests_are_counted_by_route_pattern_and_status_with_the_pools_and_pen
         )
         .is_some());
     assert_eq!(
-        after.types.get("niuyang_http_request_duration_seconds").map(String::as_str),
+        after
+            .types
+            .get("niuyang_http_request_duration_seconds")
+            .map(String::as_str),
         Some("histogram")
     );
     assert_eq!(
@@ -283,10 +290,16 @@ async fn requests_are_counted_by_route_pattern_and_status_with_the_pools_and_pen
     let anonymous = app.get("/metrics", None).await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
     assert_eq!(anonymous.code(), "unauthenticated");
-    let wrong = app.get("/metrics", Some("test-metrics-token-0123456788")).await;
+    let wrong = app
+        .get("/metrics", Some("test-metrics-token-0123456788"))
+        .await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     let user_token = app.get("/metrics", Some(&admin)).await;
-    assert_eq!(user_token.status, StatusCode::UNAUTHORIZED, "a login token is not the secret");
+    assert_eq!(
+        user_token.status,
+        StatusCode::UNAUTHORIZED,
+        "a login token is not the secret"
+    );
 }
 
 /// Scrape a running service.
@@ -297,7 +310,10 @@ fn scrape_port(port: u16, token: Option<&str>) -> (u16, Scrape) {
         .map(|a| vec![("Authorization", a)])
         .unwrap_or_default();
     let (status, body) = http(port, "GET", "/metrics", &headers, None).expect("scrape");
-    (status, Scrape::parse(if status == 200 { &body } else { "" }))
+    (
+        status,
+        Scrape::parse(if status == 200 { &body } else { "" }),
+    )
 }
 
 /// Poll the metrics listener until `name` reaches `at_least`.
@@ -344,9 +360,17 @@ fn the_metrics_listener_the_secret_and_the_background_work() {
     assert_eq!(status, 404, "the metrics listener serves nothing else");
 
     // Scheduled rules run (once at start, then every second), none fails.
-    wait_for(metrics_port, token, "niuyang_scheduled_rule_runs_total", 2.0);
+    wait_for(
+        metrics_port,
+        token,
+        "niuyang_scheduled_rule_runs_total",
+        2.0,
+    );
     let (_, s) = scrape_port(metrics_port, Some(token));
-    assert_eq!(s.get("niuyang_scheduled_rule_failures_total", &[]), Some(0.0));
+    assert_eq!(
+        s.get("niuyang_scheduled_rule_failures_total", &[]),
+        Some(0.0)
+    );
     assert_eq!(s.get("niuyang_audit_seal_failures_total", &[]), Some(0.0));
     let sealed = s
         .get("niuyang_audit_sealed_entries_total", &[])
@@ -396,7 +420,12 @@ fn the_metrics_listener_the_secret_and_the_background_work() {
     );
     raw.batch_execute("ALTER TABLE audit_head RENAME TO audit_head_gone")
         .expect("rename");
-    wait_for(metrics_port, token, "niuyang_audit_seal_failures_total", 1.0);
+    wait_for(
+        metrics_port,
+        token,
+        "niuyang_audit_seal_failures_total",
+        1.0,
+    );
     drop(service);
 
     // Without a secret the main port does not serve /metrics at all.

@@ -60,7 +60,10 @@ fn sigterm_answers_every_request_in_flight_then_exits_0_with_the_counts_written(
             // Counts stay in memory until shutdown writes them.
             ("NIUYANG_VERIFY_FLUSH_SECS", "3600".into()),
             ("NIUYANG_RULES_SWEEP_SECS", "0".into()),
-            ("NIUYANG_SHUTDOWN_TIMEOUT_SECS", shutdown_timeout.to_string()),
+            (
+                "NIUYANG_SHUTDOWN_TIMEOUT_SECS",
+                shutdown_timeout.to_string(),
+            ),
             ("NIUYANG_LOG", "info".into()),
         ],
     );
