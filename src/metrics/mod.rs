@@ -59,6 +59,7 @@ pub struct Metrics {
     pool_max: Gauge,
     pool_waiters: Gauge,
     audit_pending: Gauge,
+    audit_pending_unread: Counter,
     database_up: Gauge,
     storage_full: Gauge,
     token: Option<String>,
@@ -118,10 +119,16 @@ impl Metrics {
             "Writes recorded and not yet sealed into the audit chain (the last value read)",
             audit_pending.clone(),
         );
+        let audit_pending_unread = Counter::default();
+        registry.register(
+            "niuyang_audit_pending_read_failures",
+            "Scrapes that could not count the pending audit entries within 2 s (the gauge kept its last value)",
+            audit_pending_unread.clone(),
+        );
         let database_up = Gauge::default();
         registry.register(
             "niuyang_database_up",
-            "1 while the database answers, 0 during an outage",
+            "1 while the database answers, 0 during an outage (the service's outage prober)",
             database_up.clone(),
         );
         let storage_full = Gauge::default();
@@ -140,6 +147,7 @@ impl Metrics {
             pool_max,
             pool_waiters,
             audit_pending,
+            audit_pending_unread,
             database_up,
             storage_full,
             token: token.filter(|t| !t.is_empty()),
@@ -184,12 +192,13 @@ impl Metrics {
         match pending {
             Ok(Ok(n)) => {
                 self.audit_pending.set(n);
-                self.database_up.set(i64::from(!health.is_down()));
             }
             _ => {
-                self.database_up.set(0);
+                self.audit_pending_unread.inc();
             }
         }
+        // Read after the count, which may itself reveal an outage.
+        self.database_up.set(i64::from(!health.is_down()));
     }
 
     /// The metrics in the Prometheus text format (version 0.0.4).

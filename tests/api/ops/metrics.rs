@@ -262,6 +262,10 @@ async fn requests_are_counted_by_route_pattern_and_status_with_the_pools_and_pen
     assert_eq!(after.get("niuyang_db_pool_waiters", &[]), Some(0.0));
     assert_eq!(after.get("niuyang_database_up", &[]), Some(1.0));
     assert_eq!(after.get("niuyang_database_storage_full", &[]), Some(0.0));
+    assert_eq!(
+        after.get("niuyang_audit_pending_read_failures_total", &[]),
+        Some(0.0)
+    );
 
     // The pending audit entries: nothing seals in-process, so every write of the demo and the request is
     // pending; the gauge shows the table's count, and 0 once sealed.
