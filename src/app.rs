@@ -28,6 +28,8 @@ pub struct AppState {
     pub verify_cache: Arc<crate::verify::cache::VerificationCache>,
     /// Verifications counted and not yet written.
     pub verify_counter: Arc<crate::verify::counter::VerificationCounter>,
+    /// Metrics for `/metrics`.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 #[derive(OpenApi)]
@@ -117,7 +119,14 @@ pub fn build_app(
         .split_for_parts();
     app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
         .route("/api/docs", web::get().to(docs_redirect))
+        .route(
+            "/metrics",
+            web::get().to(crate::metrics::endpoint::scrape_main),
+        )
         .default_service(web::to(not_found))
+        .wrap(actix_web::middleware::from_fn(
+            crate::metrics::requests::record,
+        ))
         .wrap(tracing_actix_web::TracingLogger::<
             crate::telemetry::RequestSpan,
         >::new())
@@ -141,17 +150,28 @@ pub fn prepare(
     rules: &RuleSettings,
 ) -> anyhow::Result<web::Data<AppState>> {
     let db = crate::cli::open_db(db_settings)?;
+    if serve.auth.jwt_secret.is_none() {
+        // The key's folder, when the service makes it, is owner-only like the key.
+        crate::private_files::create_private_dir(&db_settings.data_dir)?;
+    }
     let secret = crate::auth::token::load_or_create_secret(
         serve.auth.jwt_secret.as_deref(),
         &db_settings.data_dir,
     )?;
     crate::bootstrap::ensure_admin(&db, serve.auth.admin_password.as_deref())?;
+    if let Some(t) = &serve.metrics_token {
+        anyhow::ensure!(
+            t.len() >= 16,
+            "NIUYANG_METRICS_TOKEN must be at least 16 bytes long"
+        );
+    }
     Ok(web::Data::new(AppState {
         db,
         auth: Auth::new(serve.auth.clone(), &secret),
         rules: Arc::new(rules.clone()),
         verify_cache: Arc::default(),
         verify_counter: Arc::default(),
+        metrics: Arc::new(crate::metrics::Metrics::new(serve.metrics_token.clone())),
     }))
 }
 
@@ -171,7 +191,12 @@ pub async fn serve(state: web::Data<AppState>, serve: &ServeSettings) -> anyhow:
         std::time::Duration::from_secs(serve.rules_sweep_secs),
     );
     let last = state.clone();
-    let mut server = HttpServer::new(move || build_app(state.clone()));
+    let metrics_server = match &serve.metrics_bind {
+        Some(bind) => Some(crate::metrics::endpoint::server(state.clone(), bind)?),
+        None => None,
+    };
+    let mut server = HttpServer::new(move || build_app(state.clone()))
+        .shutdown_timeout(serve.shutdown_timeout_secs);
     if let Some(w) = serve.workers {
         server = server.workers(w.max(1));
     }
@@ -179,15 +204,35 @@ pub async fn serve(state: web::Data<AppState>, serve: &ServeSettings) -> anyhow:
     for addr in server.addrs() {
         tracing::info!(%addr, "listening");
     }
-    server.run().await?;
-    // Write what was counted since the last flush before exiting.
+    // SIGTERM or SIGINT: actix stops accepting, lets requests in flight finish (up to the shutdown
+    // timeout), and only then does `run` return.
+    let metrics_handle = metrics_server.map(|m| {
+        let handle = m.handle();
+        actix_web::rt::spawn(m);
+        handle
+    });
+    let served = server.run().await;
+    tracing::info!("stopped accepting requests; the last ones have been answered");
+    if let Some(h) = metrics_handle {
+        h.stop(true).await;
+    }
+    finish(&last);
+    served?;
+    Ok(())
+}
+
+/// What a stopping service writes before it exits: the verification counts since the last flush, and the
+/// audit entries still pending (they are durable already; sealing them now keeps the chain current).
+fn finish(state: &AppState) {
     if let Err(e) = crate::verify::signals::flush(
-        &last.db,
-        &last.verify_counter,
-        &last.verify_cache,
-        &last.rules,
+        &state.db,
+        &state.verify_counter,
+        &state.verify_cache,
+        &state.rules,
     ) {
         tracing::error!(error = %e, "writing the last verification counts failed");
     }
-    Ok(())
+    if let Err(e) = crate::audit::seal_all(&state.db) {
+        tracing::warn!(error = %e, "sealing the last audit entries failed; the next start seals them");
+    }
 }

@@ -1,5 +1,6 @@
-//! The command line: `serve` (the default), `migrate`, `user create`, `demo`, `audit verify`. Every command
-//! takes the same database settings and applies pending migrations first.
+//! The command line: `serve` (the default), `migrate`, `user create`, `demo`, `audit verify`, `sweep`,
+//! `backup`, `restore`. Every command takes the same database settings and applies pending migrations
+//! first, except `backup` and `restore`, which copy the database as it is.
 
 use std::process::ExitCode;
 
@@ -45,6 +46,23 @@ enum Command {
     /// reporters' data past `NIUYANG_REPORTER_RETENTION_DAYS`) and print what they recorded; the service also
     /// runs them every `NIUYANG_RULES_SWEEP_SECS`.
     Sweep,
+    /// Back up the database to FILE while the service may be running (SQLite: the online backup API;
+    /// PostgreSQL: `pg_dump --format=custom`). FILE must not exist; it is created owner-only (0600).
+    Backup {
+        /// The backup file to write.
+        #[arg(long, value_name = "FILE")]
+        to: std::path::PathBuf,
+    },
+    /// Restore the database from a backup made by `niuyang backup`. Stop the service first. Refuses a
+    /// database that holds tables unless `--force`; run `niuyang audit verify` afterwards.
+    Restore {
+        /// The backup file to read.
+        #[arg(long, value_name = "FILE")]
+        from: std::path::PathBuf,
+        /// Replace the contents of a database that is not empty.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -156,6 +174,14 @@ fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             let db = open_db_once(&cli.db)?;
             let report = crate::violations::schedule::sweep(&db, &cli.rules, crate::time::now())?;
             crate::audit::seal_all(&db)?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+        }
+        Command::Backup { to } => {
+            let report = crate::backup::backup(&cli.db.url(), &to)?;
+            println!("{}", serde_json::to_string_pretty(&report)?);
+        }
+        Command::Restore { from, force } => {
+            let report = crate::backup::restore(&cli.db.url(), &from, force)?;
             println!("{}", serde_json::to_string_pretty(&report)?);
         }
         Command::Audit(AuditCommand::Verify) => {

@@ -165,6 +165,32 @@ pub struct ServeSettings {
     )]
     pub rules_sweep_secs: u64,
 
+    /// Seconds a stopping service (SIGTERM, SIGINT) gives requests in flight to finish; it accepts no new
+    /// connections meanwhile, and those still running then are dropped.
+    #[arg(
+        long,
+        env = "NIUYANG_SHUTDOWN_TIMEOUT_SECS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub shutdown_timeout_secs: u64,
+
+    /// Address and port of a separate listener that serves only `GET /metrics` (e.g. `127.0.0.1:9090`).
+    /// Unset: no such listener.
+    #[arg(long, env = "NIUYANG_METRICS_BIND", global = true)]
+    pub metrics_bind: Option<String>,
+
+    /// Bearer secret for `GET /metrics` (at least 16 bytes). Set, the main port serves `/metrics` to
+    /// callers that send it (and the metrics listener asks for it too); unset, the main port does not
+    /// serve `/metrics`.
+    #[arg(
+        long,
+        env = "NIUYANG_METRICS_TOKEN",
+        hide_env_values = true,
+        global = true
+    )]
+    pub metrics_token: Option<String>,
+
     #[command(flatten)]
     pub auth: AuthSettings,
 }

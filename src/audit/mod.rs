@@ -207,12 +207,14 @@ pub fn spawn_sealer(db: Db) -> std::io::Result<std::thread::JoinHandle<()>> {
         .spawn(move || loop {
             match seal(&db, 5_000) {
                 Ok(0) => std::thread::sleep(std::time::Duration::from_millis(200)),
-                Ok(_) => {}
+                Ok(n) => crate::metrics::background::sealed(n),
                 // An outage is logged once, by the database's health; sealing resumes when it ends.
                 Err(e) if e.is_unavailable() => {
+                    crate::metrics::background::seal_failed();
                     std::thread::sleep(std::time::Duration::from_secs(1))
                 }
                 Err(e) => {
+                    crate::metrics::background::seal_failed();
                     tracing::error!(error = %e, "sealing the audit trail failed");
                     std::thread::sleep(std::time::Duration::from_secs(1));
                 }

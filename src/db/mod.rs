@@ -253,14 +253,7 @@ pub fn create_private_file(path: &str) -> std::io::Result<()> {
     if path.is_empty() || path == ":memory:" || path.starts_with("file:") || p.exists() {
         return Ok(());
     }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    match options.open(p) {
+    match crate::private_files::create_private_file(p) {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(e),
@@ -379,9 +372,7 @@ impl Db {
         let backend = Backend::of_url(url);
         if backend == Backend::Sqlite {
             if let Some(parent) = std::path::Path::new(sqlite_path(url)).parent() {
-                if !parent.as_os_str().is_empty() && !parent.exists() {
-                    create_private_dir(parent)?;
-                }
+                crate::private_files::create_private_dir(parent)?;
             }
         }
         let health = Arc::new(Health::default());
@@ -661,18 +652,6 @@ impl Db {
             }
         }
     }
-}
-
-/// Create a folder readable by its owner only (and its missing parents, as usual).
-fn create_private_dir(path: &std::path::Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(path)
 }
 
 /// One read-only transaction on one snapshot; always rolled back.

@@ -405,13 +405,23 @@ pub fn spawn(db: Db, rules: Arc<RuleSettings>, every: Duration) {
                 let (db, rules) = (db.clone(), rules.clone());
                 let now = crate::time::now();
                 match actix_web::web::block(move || sweep(&db, &rules, now)).await {
-                    Ok(Ok(r)) => tracing::info!(?r, "scheduled rules swept"),
+                    Ok(Ok(r)) => {
+                        crate::metrics::background::sweep_finished(Some(&r));
+                        tracing::info!(?r, "scheduled rules swept")
+                    }
                     Ok(Err(e)) if e.is_unavailable() => {
+                        crate::metrics::background::sweep_finished(None);
                         actix_web::rt::time::sleep(RETRY_AFTER_OUTAGE).await;
                         continue;
                     }
-                    Ok(Err(e)) => tracing::error!(error = %e, "scheduled rules failed"),
-                    Err(e) => tracing::error!(error = %e, "scheduled rules task failed"),
+                    Ok(Err(e)) => {
+                        crate::metrics::background::sweep_finished(None);
+                        tracing::error!(error = %e, "scheduled rules failed")
+                    }
+                    Err(e) => {
+                        crate::metrics::background::sweep_finished(None);
+                        tracing::error!(error = %e, "scheduled rules task failed")
+                    }
                 }
                 break;
             }

@@ -146,6 +146,9 @@ pub struct TestApp {
 
 pub const SECRET: &[u8] = b"test-secret-test-secret-test-secret!";
 
+/// The bearer secret of `/metrics` in the in-process application.
+pub const METRICS_TOKEN: &str = "test-metrics-token-0123456789";
+
 impl TestApp {
     /// An empty application (migrated, no accounts).
     pub fn empty() -> TestApp {
@@ -173,6 +176,9 @@ impl TestApp {
             rules: std::sync::Arc::new(rules),
             verify_cache: std::sync::Arc::default(),
             verify_counter: std::sync::Arc::default(),
+            metrics: std::sync::Arc::new(niuyang::metrics::Metrics::new(Some(
+                METRICS_TOKEN.to_string(),
+            ))),
         });
         TestApp {
             db,

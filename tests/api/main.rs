@@ -15,6 +15,7 @@ mod epcis;
 mod epcis_export;
 mod errors;
 mod login_flood;
+mod ops;
 mod outage;
 mod recalls;
 mod registry;
