@@ -14,6 +14,7 @@ mod confidentiality;
 mod epcis;
 mod epcis_export;
 mod errors;
+mod idempotency;
 mod recalls;
 mod registry;
 mod scope;
