@@ -142,6 +142,10 @@ where
     match claimed {
         Ok(_) => {}
         Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
+            tracing::debug!(
+                operation = key.operation,
+                "a concurrent twin recorded it first"
+            );
             let row = find(conn, key)?.ok_or_else(|| internal("a clashing key row is gone"))?;
             return replay(key, row);
         }

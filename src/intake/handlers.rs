@@ -215,7 +215,7 @@ pub async fn list(
 }
 
 /// The vet's check of an intake.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCheck {
     /// Accepted for slaughter (certificate collected, animals match)?
@@ -227,9 +227,14 @@ pub struct NewCheck {
 /// Check an intake (回收 of the certificate; official vet stationed at the slaughterhouse).
 #[utoipa::path(
     tag = "slaughter chain",
-    params(("id" = uuid::Uuid, Path, description = "intake id")),
+    params(("id" = uuid::Uuid, Path, description = "intake id"), crate::idempotency::KeyHeader),
     request_body = NewCheck,
-    responses((status = 201, body = IntakeCheck), (status = 404, body = Problem), (status = 409, body = Problem)),
+    responses(
+        (status = 201, body = IntakeCheck),
+        (status = 200, description = "already recorded under this Idempotency-Key", body = IntakeCheck),
+        (status = 404, body = Problem),
+        (status = 409, description = "intake_already_checked, idempotency_key_reused", body = Problem),
+    ),
     security(("bearer" = []))
 )]
 #[post("/intakes/{id}/checks")]
@@ -237,9 +242,11 @@ pub async fn check(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
+    key: IdempotencyKey,
     body: web::Json<NewCheck>,
 ) -> AppResult<HttpResponse> {
     let scope = actor.authorize(Action::RecordVetWork)?;
+    let key = key.bind(&actor, "intake_check.create", &(*id, &*body));
     let id = id.into_inner().to_string();
     let b = body.into_inner();
     let note = b
@@ -249,9 +256,11 @@ pub async fn check(
     let out = state
         .db
         .write(move |conn| {
-            intake_in_scope(conn, &scope, &id)?;
-            queries::add_check(conn, &actor.user_id, &id, b.accepted, note)
+            idempotency::once(conn, key.as_ref(), |conn| {
+                intake_in_scope(conn, &scope, &id)?;
+                queries::add_check(conn, &actor.user_id, &id, b.accepted, note)
+            })
         })
         .await?;
-    Ok(HttpResponse::Created().json(out))
+    Ok(out.respond())
 }

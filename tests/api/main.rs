@@ -15,6 +15,7 @@ mod epcis;
 mod epcis_export;
 mod errors;
 mod idempotency;
+mod idempotency_creates;
 mod recalls;
 mod registry;
 mod scope;
