@@ -274,7 +274,7 @@ fn to_request(f: &FormFields) -> AppResult<FileRequest> {
 #[utoipa::path(
     tag = "public",
     request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "the form's fields"),
-    responses((status = 201, content_type = "text/html", description = "ticket number and access code"), (status = 422, description = "the form again, with the error"), (status = 429, description = "too many complaints"))
+    responses((status = 201, content_type = "text/html", description = "ticket number and access code"), (status = 200, content_type = "text/html", description = "the same form submitted again (its hidden `submission` key): the same ticket and access code"), (status = 422, description = "the form again, with the error"), (status = 429, description = "too many complaints"))
 )]
 #[post("/complaints/new")]
 pub async fn submit(
