@@ -565,3 +565,44 @@ async fn the_complaint_form_submitted_twice_files_once() {
         before + 2
     );
 }
+
+#[actix_web::test]
+async fn every_repeat_safe_create_documents_the_header() {
+    let app = TestApp::empty();
+    let doc = app.get("/api/openapi.json", None).await;
+    assert_eq!(doc.status, StatusCode::OK);
+    let creates = [
+        "/api/v1/animal-certificates",
+        "/api/v1/intakes",
+        "/api/v1/intakes/{id}/checks",
+        "/api/v1/batches",
+        "/api/v1/batches/{id}/quarantine",
+        "/api/v1/batches/{id}/inspection-certificates",
+        "/api/v1/batches/{id}/fees",
+        "/api/v1/batches/{id}/lots",
+        "/api/v1/lots/{id}/corrections",
+        "/api/v1/disposals",
+        "/api/v1/shipments",
+        "/api/v1/ledger/entries",
+        "/api/v1/lots/{id}/splits",
+        "/api/v1/lots/{id}/holder-disposals",
+        "/api/v1/receipts",
+        "/api/v1/lots/{id}/recalls",
+        "/api/v1/batches/{id}/recalls",
+        "/api/v1/animal-certificates/{id}/recalls",
+        "/api/v1/notifications/{id}/reports",
+        "/api/v1/complaints",
+        "/api/v1/hotline/complaints",
+        "/api/v1/violations",
+        "/api/v1/organisations/{id}/credit-events",
+    ];
+    for path in creates {
+        let op = &doc.body["paths"][path]["post"];
+        let params = op["parameters"].as_array().cloned().unwrap_or_default();
+        assert!(
+            params.iter().any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header"),
+            "POST {path} documents Idempotency-Key: {params:?}"
+        );
+        assert!(op["responses"]["200"].is_object(), "POST {path} documents the replayed 200");
+    }
+}
