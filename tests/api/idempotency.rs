@@ -600,9 +600,14 @@ async fn every_repeat_safe_create_documents_the_header() {
         let op = &doc.body["paths"][path]["post"];
         let params = op["parameters"].as_array().cloned().unwrap_or_default();
         assert!(
-            params.iter().any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header"),
+            params
+                .iter()
+                .any(|p| p["name"] == "Idempotency-Key" && p["in"] == "header"),
             "POST {path} documents Idempotency-Key: {params:?}"
         );
-        assert!(op["responses"]["200"].is_object(), "POST {path} documents the replayed 200");
+        assert!(
+            op["responses"]["200"].is_object(),
+            "POST {path} documents the replayed 200"
+        );
     }
 }
