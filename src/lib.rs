@@ -19,6 +19,7 @@ pub mod disposals;
 pub mod epcis;
 pub mod error;
 pub mod health;
+pub mod idempotency;
 pub mod intake;
 pub mod ledger;
 pub mod limits;

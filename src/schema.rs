@@ -626,6 +626,18 @@ diesel::joinable!(buyer_profiles -> organisations (org_id));
 diesel::joinable!(verification_counts -> lots (lot_id));
 diesel::joinable!(complaint_events -> complaints (complaint_id));
 
+diesel::table! {
+    /// Idempotency keys: one answer per (scope, key). Not evidence, not audited.
+    idempotency_keys (scope, key_hash) {
+        scope -> Text,
+        key_hash -> Text,
+        operation -> Text,
+        fingerprint -> Text,
+        answer -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     users,

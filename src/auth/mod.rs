@@ -28,6 +28,9 @@ pub struct Auth {
     pub limits: crate::limits::RateLimits,
     /// The settings in force.
     pub settings: AuthSettings,
+    /// Key that seals stored answers carrying a secret (`crate::idempotency::seal`), derived from the signing
+    /// secret so the database alone cannot open them.
+    pub answer_seal: [u8; 32],
 }
 
 impl Auth {
@@ -47,6 +50,10 @@ impl Auth {
                 Duration::from_millis(settings.password_check_wait_ms),
             ),
             limits: crate::limits::RateLimits::new(&settings),
+            answer_seal: crate::idempotency::seal::derive(
+                secret,
+                &[b"niuyang idempotency answer seal v1"],
+            ),
             settings,
         })
     }

@@ -11,6 +11,7 @@ use super::queries::{self, NewBatch, NewProductCertificate};
 use crate::app::AppState;
 use crate::disposals::model::Disposal;
 use crate::error::{AppError, AppResult, Problem};
+use crate::idempotency::{self, IdempotencyKey};
 use crate::lots::handlers::batch_in_scope;
 use crate::lots::model::LotView;
 use crate::paging::{Page, PageParams};
@@ -19,7 +20,7 @@ use crate::slaughterhouses::model::Species;
 use crate::validate::text;
 
 /// Heads drawn from one intake.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DrawRequest {
     /// The intake.
@@ -29,7 +30,7 @@ pub struct DrawRequest {
 }
 
 /// Record a slaughter batch.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewBatchRequest {
     /// Batch number, unique at the slaughterhouse.
@@ -50,8 +51,11 @@ pub struct NewBatchRequest {
 #[utoipa::path(
     tag = "slaughter chain",
     request_body = NewBatchRequest,
+    params(crate::idempotency::KeyHeader),
     responses(
         (status = 201, body = BatchWithDraws),
+        (status = 200, description = "already recorded under this Idempotency-Key", body = BatchWithDraws),
+        (status = 409, description = "idempotency_key_reused", body = Problem),
         (status = 422, description = "heads_exceed_intake, intake_not_checked, halal_not_certified, slaughterhouse_suspended, ...", body = Problem),
     ),
     security(("bearer" = []))
@@ -60,9 +64,11 @@ pub struct NewBatchRequest {
 pub async fn create(
     state: web::Data<AppState>,
     actor: Actor,
+    key: IdempotencyKey,
     body: web::Json<NewBatchRequest>,
 ) -> AppResult<HttpResponse> {
     actor.authorize(Action::RecordSlaughter)?;
+    let key = key.bind(&actor, "batch.create", &*body);
     let b = body.into_inner();
     if b.draws.is_empty() {
         return Err(AppError::unprocessable(
@@ -118,10 +124,14 @@ pub async fn create(
         &actor,
         house.clone(),
         records,
-        move |conn| queries::create(conn, Some(&actor_id), &house, new),
+        move |conn| {
+            idempotency::once(conn, key.as_ref(), |conn| {
+                queries::create(conn, Some(&actor_id), &house, new)
+            })
+        },
     )
     .await?;
-    Ok(HttpResponse::Created().json(out))
+    Ok(out.respond())
 }
 
 /// Batches at slaughterhouses in the caller's scope, newest first.
@@ -214,7 +224,7 @@ pub async fn get_one(
 }
 
 /// The product certificate issued with a quarantine.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProductCertificateRequest {
     /// Number as printed.
@@ -230,7 +240,7 @@ pub struct ProductCertificateRequest {
 }
 
 /// Slaughter quarantine of a batch.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuarantineRequest {
     /// Heads passed.
@@ -261,10 +271,12 @@ pub struct QuarantineOutcome {
 /// Record slaughter quarantine and issue the product certificate (official vet stationed there).
 #[utoipa::path(
     tag = "slaughter chain",
-    params(("id" = uuid::Uuid, Path, description = "batch id")),
+    params(("id" = uuid::Uuid, Path, description = "batch id"), crate::idempotency::KeyHeader),
     request_body = QuarantineRequest,
     responses(
         (status = 201, body = QuarantineOutcome),
+        (status = 200, description = "already recorded under this Idempotency-Key", body = QuarantineOutcome),
+        (status = 409, description = "idempotency_key_reused", body = Problem),
         (status = 409, description = "quarantine_recorded", body = Problem),
         (status = 422, description = "quarantine_heads_mismatch, product_certificate_required", body = Problem),
     ),
@@ -275,9 +287,11 @@ pub async fn quarantine(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
+    key: IdempotencyKey,
     body: web::Json<QuarantineRequest>,
 ) -> AppResult<HttpResponse> {
     let scope = actor.authorize(Action::RecordVetWork)?;
+    let key = key.bind(&actor, "quarantine.create", &(*id, &*body));
     let id = id.into_inner().to_string();
     let b = body.into_inner();
     if b.samples < 0 || b.positives < 0 || b.positives > b.samples {
@@ -314,30 +328,32 @@ pub async fn quarantine(
     let out = state
         .db
         .write(move |conn| {
-            let batch = batch_in_scope(conn, &scope, &id)?;
-            let (q, pc) = queries::record_quarantine(
-                conn,
-                &actor.user_id,
-                &batch.batch,
-                b.heads_passed,
-                b.heads_failed,
-                b.samples,
-                b.positives,
-                note,
-                certificate,
-                &rules,
-            )?;
-            Ok(QuarantineOutcome {
-                quarantine: q,
-                product_certificate: pc,
+            idempotency::once(conn, key.as_ref(), |conn| {
+                let batch = batch_in_scope(conn, &scope, &id)?;
+                let (q, pc) = queries::record_quarantine(
+                    conn,
+                    &actor.user_id,
+                    &batch.batch,
+                    b.heads_passed,
+                    b.heads_failed,
+                    b.samples,
+                    b.positives,
+                    note,
+                    certificate,
+                    &rules,
+                )?;
+                Ok(QuarantineOutcome {
+                    quarantine: q,
+                    product_certificate: pc,
+                })
             })
         })
         .await?;
-    Ok(HttpResponse::Created().json(out))
+    Ok(out.respond())
 }
 
 /// Record an inspection certificate.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InspectionRequest {
     /// Number as printed.
@@ -356,10 +372,11 @@ pub struct InspectionRequest {
 /// Issue the slaughterhouse's inspection certificate (广州市畜产品检验合格证) for a batch.
 #[utoipa::path(
     tag = "slaughter chain",
-    params(("id" = uuid::Uuid, Path, description = "batch id")),
+    params(("id" = uuid::Uuid, Path, description = "batch id"), crate::idempotency::KeyHeader),
     request_body = InspectionRequest,
     responses(
         (status = 201, body = InspectionCertificate),
+        (status = 200, description = "already recorded under this Idempotency-Key", body = InspectionCertificate),
         (status = 409, body = Problem),
         (status = 422, description = "quarantine_not_recorded", body = Problem),
     ),
@@ -370,9 +387,11 @@ pub async fn inspection(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
+    key: IdempotencyKey,
     body: web::Json<InspectionRequest>,
 ) -> AppResult<HttpResponse> {
     let scope = actor.authorize(Action::RecordSlaughter)?;
+    let key = key.bind(&actor, "inspection_certificate.create", &(*id, &*body));
     let id = id.into_inner().to_string();
     let b = body.into_inner();
     if b.weight_g <= 0 {
@@ -391,24 +410,26 @@ pub async fn inspection(
     let out = state
         .db
         .write(move |conn| {
-            let batch = batch_in_scope(conn, &scope, &id)?;
-            queries::record_inspection(
-                conn,
-                &actor.user_id,
-                &batch.batch,
-                number,
-                b.weight_g,
-                inspector,
-                b.passed,
-                at,
-            )
+            idempotency::once(conn, key.as_ref(), |conn| {
+                let batch = batch_in_scope(conn, &scope, &id)?;
+                queries::record_inspection(
+                    conn,
+                    &actor.user_id,
+                    &batch.batch,
+                    number,
+                    b.weight_g,
+                    inspector,
+                    b.passed,
+                    at,
+                )
+            })
         })
         .await?;
-    Ok(HttpResponse::Created().json(out))
+    Ok(out.respond())
 }
 
 /// Record a fee charged on a batch.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FeeRequest {
     /// Item as charged (e.g. 牛屠宰费).
@@ -434,9 +455,15 @@ pub struct FeeOutcome {
 /// approved schedule, it also opens a violation (art. 四).
 #[utoipa::path(
     tag = "slaughter chain",
-    params(("id" = uuid::Uuid, Path, description = "batch id")),
+    params(("id" = uuid::Uuid, Path, description = "batch id"), crate::idempotency::KeyHeader),
     request_body = FeeRequest,
-    responses((status = 201, body = FeeOutcome), (status = 404, body = Problem), (status = 422, body = Problem)),
+    responses(
+        (status = 201, body = FeeOutcome),
+        (status = 200, description = "already recorded under this Idempotency-Key", body = FeeOutcome),
+        (status = 404, body = Problem),
+        (status = 409, description = "idempotency_key_reused", body = Problem),
+        (status = 422, body = Problem),
+    ),
     security(("bearer" = []))
 )]
 #[post("/batches/{id}/fees")]
@@ -444,9 +471,11 @@ pub async fn charge_fee(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
+    key: IdempotencyKey,
     body: web::Json<FeeRequest>,
 ) -> AppResult<HttpResponse> {
     let scope = actor.authorize(Action::RecordSlaughter)?;
+    let key = key.bind(&actor, "fee_charge.create", &(*id, &*body));
     let id = id.into_inner().to_string();
     let b = body.into_inner();
     if b.quantity <= 0 || b.amount_fen < 0 {
@@ -460,22 +489,24 @@ pub async fn charge_fee(
     let out = state
         .db
         .write(move |conn| {
-            let batch = batch_in_scope(conn, &scope, &id)?;
-            let day = b.charged_on.unwrap_or(batch.batch.slaughter_date);
-            let (charge, violation_id) = queries::charge_fee(
-                conn,
-                &actor.user_id,
-                &batch.batch,
-                item,
-                b.quantity,
-                b.amount_fen,
-                day,
-            )?;
-            Ok(FeeOutcome {
-                charge,
-                violation_id,
+            idempotency::once(conn, key.as_ref(), |conn| {
+                let batch = batch_in_scope(conn, &scope, &id)?;
+                let day = b.charged_on.unwrap_or(batch.batch.slaughter_date);
+                let (charge, violation_id) = queries::charge_fee(
+                    conn,
+                    &actor.user_id,
+                    &batch.batch,
+                    item,
+                    b.quantity,
+                    b.amount_fen,
+                    day,
+                )?;
+                Ok(FeeOutcome {
+                    charge,
+                    violation_id,
+                })
             })
         })
         .await?;
-    Ok(HttpResponse::Created().json(out))
+    Ok(out.respond())
 }

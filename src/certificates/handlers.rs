@@ -2,7 +2,7 @@
 
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, FixedOffset, SubsecRound};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::domain;
@@ -10,13 +10,14 @@ use super::model::{AnimalCertificate, AnimalCertificateType, CertificateWithTags
 use super::queries;
 use crate::app::AppState;
 use crate::error::{AppError, AppResult, Problem};
+use crate::idempotency::{self, IdempotencyKey};
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor};
 use crate::slaughterhouses::model::Species;
 use crate::validate::text;
 
 /// Record an animal certificate.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewAnimalCertificate {
     /// Certificate number as printed.
@@ -50,9 +51,11 @@ pub struct NewAnimalCertificate {
 #[utoipa::path(
     tag = "slaughter chain",
     request_body = NewAnimalCertificate,
+    params(crate::idempotency::KeyHeader),
     responses(
         (status = 201, body = CertificateWithTags),
-        (status = 409, description = "number already recorded", body = Problem),
+        (status = 200, description = "already recorded under this Idempotency-Key", body = CertificateWithTags),
+        (status = 409, description = "number already recorded; idempotency_key_reused", body = Problem),
         (status = 422, description = "bad ear tag, head count or field", body = Problem),
     ),
     security(("bearer" = []))
@@ -61,9 +64,11 @@ pub struct NewAnimalCertificate {
 pub async fn create(
     state: web::Data<AppState>,
     actor: Actor,
+    key: IdempotencyKey,
     body: web::Json<NewAnimalCertificate>,
 ) -> AppResult<HttpResponse> {
     let scope = actor.authorize(Action::RecordAnimalCertificate)?;
+    let key = key.bind(&actor, "animal_certificate.create", &*body);
     let b = body.into_inner();
     if !(1..=10_000).contains(&b.head_count) {
         return Err(AppError::unprocessable(
@@ -109,11 +114,13 @@ pub async fn create(
     let out = state
         .db
         .write(move |conn| {
-            crate::slaughterhouses::queries::find_in_scope(conn, &scope, &cert.destination_id)?;
-            queries::create(conn, Some(&actor.user_id), cert, ear_tags)
+            idempotency::once(conn, key.as_ref(), |conn| {
+                crate::slaughterhouses::queries::find_in_scope(conn, &scope, &cert.destination_id)?;
+                queries::create(conn, Some(&actor.user_id), cert, ear_tags)
+            })
         })
         .await?;
-    Ok(HttpResponse::Created().json(out))
+    Ok(out.respond())
 }
 
 /// One animal certificate (addressed to a slaughterhouse in the caller's scope).

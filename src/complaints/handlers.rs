@@ -2,7 +2,7 @@
 
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::domain::{self, Mover};
@@ -11,13 +11,14 @@ use super::queries::{self, ComplaintFilter, Deadlines, NewComplaint};
 use super::views::{staff_view, ticket_view};
 use crate::app::AppState;
 use crate::error::{AppError, AppResult, Problem};
+use crate::idempotency::{self, Answer, Bound, IdempotencyKey};
 use crate::organisations::model::District;
 use crate::paging::{Page, PageParams};
 use crate::policy::{Actor, Role};
 use crate::validate::{bounded, optional_text};
 
 /// A complaint, as filed on the web or entered by a hotline operator.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FileRequest {
     /// Category.
@@ -89,51 +90,68 @@ impl FileRequest {
     }
 }
 
-/// File a complaint; used by the API and the page.
+/// File a complaint, once per idempotency key; used by the API and the page. The answer carries the access
+/// code, so a key's stored answer is sealed (only a repeat with the same key opens it).
 pub async fn file(
     state: &AppState,
     new: NewComplaint,
     entered_by: Option<String>,
-) -> AppResult<Filed> {
+    key: Option<Bound>,
+) -> AppResult<Answer<Filed>> {
     let rules = state.rules.clone();
-    let (c, code) = state
+    let key = key.map(|k| k.sealed(&state.auth.answer_seal));
+    state
         .db
         .write(move |conn| {
-            let calendar = rules.calendar();
-            let deadlines = Deadlines {
-                calendar: &calendar,
-                dispatch_days: rules.complaint_dispatch_days,
-                conclude_days: rules.complaint_conclude_days,
-            };
-            queries::file(conn, new, &deadlines, entered_by.as_deref())
+            idempotency::once(conn, key.as_ref(), |conn| {
+                let calendar = rules.calendar();
+                let deadlines = Deadlines {
+                    calendar: &calendar,
+                    dispatch_days: rules.complaint_dispatch_days,
+                    conclude_days: rules.complaint_conclude_days,
+                };
+                let (c, code) = queries::file(conn, new, &deadlines, entered_by.as_deref())?;
+                Ok(Filed {
+                    id: c.id,
+                    ticket_no: c.ticket_no,
+                    access_code: code,
+                    routed_to: c.side.zh().to_string(),
+                    district: c.district.map(|d| d.zh().to_string()),
+                    dispatch_due: c.dispatch_due,
+                    conclude_due: c.conclude_due,
+                })
+            })
         })
-        .await?;
-    Ok(Filed {
-        id: c.id,
-        ticket_no: c.ticket_no,
-        access_code: code,
-        routed_to: c.side.zh().to_string(),
-        district: c.district.map(|d| d.zh().to_string()),
-        dispatch_due: c.dispatch_due,
-        conclude_due: c.conclude_due,
-    })
+        .await
 }
 
 /// File a complaint (public, no login; channel web). Keep the ticket number and access code to follow it.
+/// Sent again with the same `Idempotency-Key` (at least 16 characters here), it answers the same ticket
+/// and access code instead of filing twice.
 #[utoipa::path(
     tag = "complaints",
     request_body = FileRequest,
-    responses((status = 201, body = Filed), (status = 422, body = Problem), (status = 429, body = Problem))
+    params(crate::idempotency::KeyHeader),
+    responses(
+        (status = 201, body = Filed),
+        (status = 200, description = "already filed under this Idempotency-Key", body = Filed),
+        (status = 400, description = "invalid_idempotency_key", body = Problem),
+        (status = 409, description = "idempotency_key_reused", body = Problem),
+        (status = 422, body = Problem),
+        (status = 429, body = Problem),
+    )
 )]
 #[post("/complaints")]
 pub async fn file_web(
     req: HttpRequest,
     state: web::Data<AppState>,
+    key: IdempotencyKey,
     body: web::Json<FileRequest>,
 ) -> AppResult<HttpResponse> {
     state.auth.limits.complaint(&req)?;
+    let key = key.bind_anonymous("complaint.file", &*body)?;
     let new = body.into_inner().checked(Channel::Web)?;
-    Ok(HttpResponse::Created().json(file(&state, new, None).await?))
+    Ok(file(&state, new, None, key).await?.respond())
 }
 
 /// Enter a complaint taken on the 12345 hotline (hotline operators; channel phone, work-order number
@@ -141,20 +159,28 @@ pub async fn file_web(
 #[utoipa::path(
     tag = "complaints",
     request_body = FileRequest,
-    responses((status = 201, body = Filed), (status = 409, body = Problem), (status = 422, body = Problem)),
+    params(crate::idempotency::KeyHeader),
+    responses(
+        (status = 201, body = Filed),
+        (status = 200, description = "already filed under this Idempotency-Key", body = Filed),
+        (status = 409, description = "duplicate (work-order number), idempotency_key_reused", body = Problem),
+        (status = 422, body = Problem),
+    ),
     security(("bearer" = []))
 )]
 #[post("/hotline/complaints")]
 pub async fn file_phone(
     state: web::Data<AppState>,
     actor: Actor,
+    key: IdempotencyKey,
     body: web::Json<FileRequest>,
 ) -> AppResult<HttpResponse> {
     if actor.role != Role::HotlineOperator {
         return Err(AppError::forbidden());
     }
+    let key = key.bind(&actor, "complaint.file_phone", &*body);
     let new = body.into_inner().checked(Channel::Phone)?;
-    Ok(HttpResponse::Created().json(file(&state, new, Some(actor.user_id)).await?))
+    Ok(file(&state, new, Some(actor.user_id), key).await?.respond())
 }
 
 /// Ticket number and access code.

@@ -267,7 +267,7 @@ impl crate::audit::Audited for ComplaintEvent {
 }
 
 /// What filing a complaint answers: keep both to follow it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema)]
 pub struct Filed {
     /// Id (for staff).
     pub id: String,

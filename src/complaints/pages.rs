@@ -13,6 +13,7 @@ use super::handlers::{claim_reward, file, ClaimRequest, FileRequest};
 use super::model::{Category, Channel, ComplaintStatus, TicketView};
 use crate::app::AppState;
 use crate::error::{AppError, AppResult};
+use crate::idempotency::IdempotencyKey;
 use crate::lots::labels::escape_html;
 use crate::organisations::model::District;
 
@@ -76,6 +77,10 @@ pub struct FormFields {
     pub reporter_phone: Option<String>,
     /// Language.
     pub lang: Option<String>,
+    /// The submission's idempotency key: a fresh UUID in every form served, so submitting the same form
+    /// twice (a double click, a reload) files once. Never taken from the address.
+    #[param(ignore)]
+    pub submission: Option<String>,
 }
 
 fn form_page(en: bool, f: &FormFields, error: Option<&AppError>) -> String {
@@ -87,7 +92,13 @@ fn form_page(en: bool, f: &FormFields, error: Option<&AppError>) -> String {
     let _ = write!(
         b,
         "<p>{intro}</p><form method=\"post\" action=\"/complaints/new\"><input type=\"hidden\" name=\"lang\" value=\"{lang}\">\
+         <input type=\"hidden\" name=\"submission\" value=\"{submission}\">\
          <label for=\"category\">{cat}</label><select id=\"category\" name=\"category\" required>",
+        submission = escape_html(
+            &f.submission
+                .clone()
+                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
+        ),
         intro = t(
             en,
             "发现私屠滥宰，或未经检疫检验、检疫检验不合格、病死、注水、掺假的牛羊肉，请在此举报。举报人信息严格保密；经查属实的，给予奖励。也可拨打 12345。",
@@ -215,7 +226,10 @@ fn form_page(en: bool, f: &FormFields, error: Option<&AppError>) -> String {
 )]
 #[get("/complaints/new")]
 pub async fn new_form(q: web::Query<FormFields>) -> HttpResponse {
-    let f = q.into_inner();
+    let f = FormFields {
+        submission: None,
+        ..q.into_inner()
+    };
     html(
         StatusCode::OK,
         form_page(f.lang.as_deref() == Some("en"), &f, None),
@@ -260,7 +274,7 @@ fn to_request(f: &FormFields) -> AppResult<FileRequest> {
 #[utoipa::path(
     tag = "public",
     request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "the form's fields"),
-    responses((status = 201, content_type = "text/html", description = "ticket number and access code"), (status = 422, description = "the form again, with the error"), (status = 429, description = "too many complaints"))
+    responses((status = 201, content_type = "text/html", description = "ticket number and access code"), (status = 200, content_type = "text/html", description = "the same form submitted again (its hidden `submission` key): the same ticket and access code"), (status = 422, description = "the form again, with the error"), (status = 429, description = "too many complaints"))
 )]
 #[post("/complaints/new")]
 pub async fn submit(
@@ -273,12 +287,21 @@ pub async fn submit(
     let lang = if en { "en" } else { "zh" };
     let result = async {
         state.auth.limits.complaint(&req)?;
-        let new = to_request(&f)?.checked(Channel::Web)?;
-        file(&state, new, None).await
+        let request = to_request(&f)?;
+        let key = IdempotencyKey::from_field(f.submission.as_deref())?;
+        let bound = key.bind_anonymous("complaint.file", &request)?;
+        let new = request.checked(Channel::Web)?;
+        match file(&state, new.clone(), None, bound).await {
+            // The same form sent again after changing it (back, edit, submit): a new report.
+            Err(e) if e.code() == "idempotency_key_reused" => {
+                file(&state, new, None, None).await?.into_typed()
+            }
+            other => other?.into_typed(),
+        }
     }
     .await;
     match result {
-        Ok(filed) => {
+        Ok((filed, fresh)) => {
             let body = format!(
                 "<div class=\"ok\"><p>{done}</p><dl><dt>{tn}</dt><dd class=\"code\">{ticket}</dd><dt>{ac}</dt><dd class=\"code\">{code}</dd>\
                  <dt>{to}</dt><dd>{routed}</dd><dt>{due}</dt><dd>{conclude}</dd></dl></div><p><strong>{keep}</strong></p>\
@@ -297,7 +320,11 @@ pub async fn submit(
                 check = t(en, "查询办理进度", "Check progress"),
             );
             html(
-                StatusCode::CREATED,
+                if fresh {
+                    StatusCode::CREATED
+                } else {
+                    StatusCode::OK
+                },
                 shell(
                     en,
                     &t(en, "举报已受理", "Report received"),

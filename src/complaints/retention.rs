@@ -194,6 +194,9 @@ pub fn erase(
     Ok(true)
 }
 
+/// Days the `Idempotency-Key` of a complaint filing is kept (its fingerprint covers the reporter's details).
+pub const FILING_KEY_DAYS: u32 = 7;
+
 /// Erase what is due as of `now` with a retention of `days`, at most [`PER_SWEEP`] complaints, each in a
 /// write transaction of its own (found on a reader, checked again inside the write). Returns how many were
 /// erased; running it again at once erases nothing more.
@@ -201,6 +204,20 @@ pub fn sweep(db: &Db, now: NaiveDateTime, days: u32) -> AppResult<usize> {
     let Some(cutoff) = cutoff(now, days) else {
         return Ok(0);
     };
+    // The repeat-safe keys of complaint filings hold a fingerprint of the whole request, reporter included:
+    // they go after a week (a retry comes within minutes), or sooner with a shorter retention.
+    let keys_before = now - chrono::Duration::days(i64::from(days.min(FILING_KEY_DAYS)));
+    db.write_now(move |c| {
+        use crate::schema::idempotency_keys;
+
+        diesel::delete(
+            idempotency_keys::table
+                .filter(idempotency_keys::operation.like("complaint.%"))
+                .filter(idempotency_keys::created_at.lt(keys_before)),
+        )
+        .execute(c)?;
+        Ok(())
+    })?;
     let ids = db.read_now(move |c| Ok(due_ids(c, cutoff, PER_SWEEP)?))?;
     let note = note(days);
     let mut n = 0;

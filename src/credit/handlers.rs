@@ -2,13 +2,14 @@
 
 use actix_web::{get, post, web, HttpResponse};
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::model::{CreditEvent, CreditEventKind};
 use super::queries::{self, NewEvent};
 use crate::app::AppState;
 use crate::error::{AppError, AppResult, Problem};
+use crate::idempotency::{self, IdempotencyKey};
 use crate::organisations::model::Organisation;
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor, Owner, Scope};
@@ -62,7 +63,7 @@ pub async fn list(
 }
 
 /// Add an event to a credit file.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCreditEvent {
     /// The day it happened (default: today).
@@ -76,9 +77,15 @@ pub struct NewCreditEvent {
 /// Add a commendation, warning or note to an enterprise's credit file (the regulator of its side).
 #[utoipa::path(
     tag = "credit",
-    params(("id" = uuid::Uuid, Path, description = "enterprise (organisation) id")),
+    params(("id" = uuid::Uuid, Path, description = "enterprise (organisation) id"), crate::idempotency::KeyHeader),
     request_body = NewCreditEvent,
-    responses((status = 201, body = CreditEvent), (status = 404, body = Problem), (status = 422, body = Problem)),
+    responses(
+        (status = 201, body = CreditEvent),
+        (status = 200, description = "already recorded under this Idempotency-Key", body = CreditEvent),
+        (status = 404, body = Problem),
+        (status = 409, description = "idempotency_key_reused", body = Problem),
+        (status = 422, body = Problem),
+    ),
     security(("bearer" = []))
 )]
 #[post("/organisations/{id}/credit-events")]
@@ -86,9 +93,11 @@ pub async fn add(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
+    key: IdempotencyKey,
     body: web::Json<NewCreditEvent>,
 ) -> AppResult<HttpResponse> {
     let scope = actor.authorize(Action::WriteCreditFile)?;
+    let key = key.bind(&actor, "credit_event.create", &(*id, &*body));
     let id = id.into_inner().to_string();
     let b = body.into_inner();
     if !matches!(
@@ -120,21 +129,23 @@ pub async fn add(
     let e = state
         .db
         .write(move |conn| {
-            enterprise_in_scope(conn, &scope, &id)?;
-            queries::add(
-                conn,
-                Some(&actor.user_id),
-                NewEvent {
-                    org_id: &id,
-                    occurred_on: day,
-                    kind: b.kind,
-                    summary: &summary,
-                    source: None,
-                },
-            )
+            idempotency::once(conn, key.as_ref(), |conn| {
+                enterprise_in_scope(conn, &scope, &id)?;
+                queries::add(
+                    conn,
+                    Some(&actor.user_id),
+                    NewEvent {
+                        org_id: &id,
+                        occurred_on: day,
+                        kind: b.kind,
+                        summary: &summary,
+                        source: None,
+                    },
+                )
+            })
         })
         .await?;
-    Ok(HttpResponse::Created().json(e))
+    Ok(e.respond())
 }
 
 /// An enterprise's credit score, derived from its file (formula in docs/rules.md), with the events counted.

@@ -3,18 +3,19 @@
 use actix_web::{post, web, HttpResponse};
 use chrono::{DateTime, FixedOffset, SubsecRound};
 use diesel::prelude::*;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::model::{Disposal, DisposalMethod, DisposalReason, DisposalTarget};
 use super::queries;
 use crate::app::AppState;
 use crate::error::{AppError, AppResult, Problem};
+use crate::idempotency::{self, IdempotencyKey};
 use crate::policy::{Action, Actor};
 use crate::validate::text;
 
 /// Record a harmless disposal.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewDisposal {
     /// What: `failed_heads` (of a batch), `batch`, or `lot`.
@@ -51,10 +52,12 @@ pub struct NewDisposal {
 #[utoipa::path(
     tag = "slaughter chain",
     request_body = NewDisposal,
+    params(crate::idempotency::KeyHeader),
     responses(
         (status = 201, body = Disposal),
+        (status = 200, description = "already recorded under this Idempotency-Key", body = Disposal),
         (status = 404, body = Problem),
-        (status = 409, description = "the lot is closed", body = Problem),
+        (status = 409, description = "the lot is closed; idempotency_key_reused", body = Problem),
         (status = 422, body = Problem),
     ),
     security(("bearer" = []))
@@ -63,9 +66,11 @@ pub struct NewDisposal {
 pub async fn create(
     state: web::Data<AppState>,
     actor: Actor,
+    key: IdempotencyKey,
     body: web::Json<NewDisposal>,
 ) -> AppResult<HttpResponse> {
     actor.authorize(Action::RecordSlaughter)?;
+    let key = key.bind(&actor, "disposal.create", &*body);
     let b = body.into_inner();
     if b.weight_g < 0 || b.heads < 0 {
         return Err(AppError::unprocessable(
@@ -99,43 +104,47 @@ pub async fn create(
     let out = state
         .db
         .write(move |conn| {
-            let batch_id = match (&batch_id, &lot_id) {
-                (None, Some(l)) => {
-                    use crate::schema::lots;
-                    lots::table
-                        .find(l)
-                        .select(lots::batch_id)
-                        .first::<String>(conn)
-                        .optional()?
-                }
-                _ => batch_id,
-            };
-            queries::create(
-                conn,
-                &actor_id,
-                Disposal {
-                    id: uuid::Uuid::new_v4().to_string(),
-                    org_id,
-                    target: b.target,
-                    batch_id,
-                    lot_id,
-                    reason: b.reason,
-                    method: b.method,
-                    weight_g: b.weight_g,
-                    heads: b.heads,
-                    handler,
-                    supervising_vet_id: Some(b.supervising_vet_id.to_string()),
-                    outsourced: b.outsourced,
-                    handover_slip: slip,
-                    disposed_at,
-                    recorded_by: Some(actor_id.clone()),
-                    recorded_at: now,
-                },
-            )
+            idempotency::once(conn, key.as_ref(), |conn| {
+                let batch_id = match (&batch_id, &lot_id) {
+                    (None, Some(l)) => {
+                        use crate::schema::lots;
+                        lots::table
+                            .find(l)
+                            .select(lots::batch_id)
+                            .first::<String>(conn)
+                            .optional()?
+                    }
+                    _ => batch_id,
+                };
+                queries::create(
+                    conn,
+                    &actor_id,
+                    Disposal {
+                        id: uuid::Uuid::new_v4().to_string(),
+                        org_id,
+                        target: b.target,
+                        batch_id,
+                        lot_id,
+                        reason: b.reason,
+                        method: b.method,
+                        weight_g: b.weight_g,
+                        heads: b.heads,
+                        handler,
+                        supervising_vet_id: Some(b.supervising_vet_id.to_string()),
+                        outsourced: b.outsourced,
+                        handover_slip: slip,
+                        disposed_at,
+                        recorded_by: Some(actor_id.clone()),
+                        recorded_at: now,
+                    },
+                )
+            })
         })
         .await?;
-    state.verify_cache.invalidate_all();
-    Ok(HttpResponse::Created().json(out))
+    if out.is_fresh() {
+        state.verify_cache.invalidate_all();
+    }
+    Ok(out.respond())
 }
 
 fn missing(field: &str) -> AppError {

@@ -3,7 +3,7 @@
 use actix_web::{get, post, web, HttpResponse};
 use chrono::{DateTime, FixedOffset, SubsecRound};
 use diesel::prelude::*;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::domain::Arrival;
@@ -11,13 +11,14 @@ use super::model::{IntakeCheck, IntakeWithTags};
 use super::queries;
 use crate::app::AppState;
 use crate::error::{AppError, AppResult, Problem};
+use crate::idempotency::{self, IdempotencyKey};
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor, Scope};
 use crate::slaughterhouses::model::Species;
 use crate::validate::text;
 
 /// Record an intake at the caller's slaughterhouse.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewIntake {
     /// The animal certificate's number, as printed on it.
@@ -44,8 +45,11 @@ pub struct NewIntake {
 #[utoipa::path(
     tag = "slaughter chain",
     request_body = NewIntake,
+    params(crate::idempotency::KeyHeader),
     responses(
         (status = 201, body = IntakeWithTags),
+        (status = 200, description = "already recorded under this Idempotency-Key", body = IntakeWithTags),
+        (status = 409, description = "idempotency_key_reused", body = Problem),
         (status = 422, description = "refused: certificate_expired, species_mismatch, destination_mismatch, \
             certificate_used_up, ear_tag_already_slaughtered, ear_tag_not_on_certificate, \
             slaughterhouse_suspended, slaughterhouse_revoked, licence_expired, species_not_licensed, ...", body = Problem),
@@ -56,9 +60,11 @@ pub struct NewIntake {
 pub async fn create(
     state: web::Data<AppState>,
     actor: Actor,
+    key: IdempotencyKey,
     body: web::Json<NewIntake>,
 ) -> AppResult<HttpResponse> {
     actor.authorize(Action::RecordSlaughter)?;
+    let key = key.bind(&actor, "intake.create", &*body);
     let b = body.into_inner();
     if b.heads_alive < 0
         || b.heads_dead < 0
@@ -110,24 +116,26 @@ pub async fn create(
         house.clone(),
         records,
         move |conn| {
-            queries::create(
-                conn,
-                Some(&actor_id),
-                &house,
-                &number,
-                &Arrival {
-                    species,
-                    alive,
-                    dead,
-                    ear_tags: &ear_tags,
-                },
-                &plate,
-                received_at,
-            )
+            idempotency::once(conn, key.as_ref(), |conn| {
+                queries::create(
+                    conn,
+                    Some(&actor_id),
+                    &house,
+                    &number,
+                    &Arrival {
+                        species,
+                        alive,
+                        dead,
+                        ear_tags: &ear_tags,
+                    },
+                    &plate,
+                    received_at,
+                )
+            })
         },
     )
     .await?;
-    Ok(HttpResponse::Created().json(out))
+    Ok(out.respond())
 }
 
 fn intake_in_scope(
@@ -207,7 +215,7 @@ pub async fn list(
 }
 
 /// The vet's check of an intake.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCheck {
     /// Accepted for slaughter (certificate collected, animals match)?
@@ -219,9 +227,14 @@ pub struct NewCheck {
 /// Check an intake (回收 of the certificate; official vet stationed at the slaughterhouse).
 #[utoipa::path(
     tag = "slaughter chain",
-    params(("id" = uuid::Uuid, Path, description = "intake id")),
+    params(("id" = uuid::Uuid, Path, description = "intake id"), crate::idempotency::KeyHeader),
     request_body = NewCheck,
-    responses((status = 201, body = IntakeCheck), (status = 404, body = Problem), (status = 409, body = Problem)),
+    responses(
+        (status = 201, body = IntakeCheck),
+        (status = 200, description = "already recorded under this Idempotency-Key", body = IntakeCheck),
+        (status = 404, body = Problem),
+        (status = 409, description = "intake_already_checked, idempotency_key_reused", body = Problem),
+    ),
     security(("bearer" = []))
 )]
 #[post("/intakes/{id}/checks")]
@@ -229,9 +242,11 @@ pub async fn check(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
+    key: IdempotencyKey,
     body: web::Json<NewCheck>,
 ) -> AppResult<HttpResponse> {
     let scope = actor.authorize(Action::RecordVetWork)?;
+    let key = key.bind(&actor, "intake_check.create", &(*id, &*body));
     let id = id.into_inner().to_string();
     let b = body.into_inner();
     let note = b
@@ -241,9 +256,11 @@ pub async fn check(
     let out = state
         .db
         .write(move |conn| {
-            intake_in_scope(conn, &scope, &id)?;
-            queries::add_check(conn, &actor.user_id, &id, b.accepted, note)
+            idempotency::once(conn, key.as_ref(), |conn| {
+                intake_in_scope(conn, &scope, &id)?;
+                queries::add_check(conn, &actor.user_id, &id, b.accepted, note)
+            })
         })
         .await?;
-    Ok(HttpResponse::Created().json(out))
+    Ok(out.respond())
 }

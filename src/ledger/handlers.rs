@@ -1,13 +1,14 @@
 //! HTTP handlers of the purchase ledger.
 
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use serde::Deserialize;
+use actix_web::{get, post, web, HttpResponse};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::model::{LedgerEntry, ScanResult};
 use super::queries::{self, Confirmation};
 use crate::app::AppState;
 use crate::error::{AppError, AppResult, Problem};
+use crate::idempotency::{self, Answer, IdempotencyKey};
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor};
 
@@ -47,7 +48,7 @@ pub async fn scan(
 }
 
 /// Confirm a ledger entry.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConfirmRequest {
     /// What was scanned, or the code typed.
@@ -63,15 +64,26 @@ pub struct ConfirmRequest {
     pub document_note: Option<String>,
 }
 
+/// A confirmation's answer: the entry, and whether this request recorded it (an entry recorded before under
+/// the same key in the `idempotency_key` column, from before keys had their own table, is not).
+#[derive(Serialize)]
+struct Confirmed {
+    #[serde(flatten)]
+    entry: LedgerEntry,
+    #[serde(skip)]
+    created: bool,
+}
+
 /// Record a ledger entry (vendor). With an `Idempotency-Key` header, sending the same confirmation again
 /// returns the entry already recorded (200) instead of recording it twice.
 #[utoipa::path(
     tag = "circulation",
     request_body = ConfirmRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "repeat-safe key, up to 200 characters")),
+    params(crate::idempotency::KeyHeader),
     responses(
         (status = 201, body = LedgerEntry),
         (status = 200, description = "already recorded under this Idempotency-Key", body = LedgerEntry),
+        (status = 400, description = "invalid_idempotency_key", body = Problem),
         (status = 409, description = "idempotency_key_reused", body = Problem),
         (status = 422, description = "exceeds_shipped_weight, document_check_required, and the scan refusals", body = Problem),
     ),
@@ -79,12 +91,14 @@ pub struct ConfirmRequest {
 )]
 #[post("/ledger/entries")]
 pub async fn confirm(
-    req: HttpRequest,
     state: web::Data<AppState>,
     actor: Actor,
+    key: IdempotencyKey,
     body: web::Json<ConfirmRequest>,
 ) -> AppResult<HttpResponse> {
     actor.authorize(Action::KeepStock)?;
+    let raw_key = key.as_str().map(str::to_string);
+    let bound = key.bind(&actor, "ledger_entry.create", &*body);
     let b = body.into_inner();
     if b.weight_g <= 0 {
         return Err(AppError::unprocessable(
@@ -93,20 +107,6 @@ pub async fn confirm(
             "a weight must be more than 0 g",
         ));
     }
-    let key = match req.headers().get("idempotency-key") {
-        None => None,
-        Some(v) => {
-            let k = v.to_str().unwrap_or("").trim().to_string();
-            if k.is_empty() || k.len() > 200 {
-                return Err(AppError::bad_request(
-                    "invalid_idempotency_key",
-                    "Idempotency-Key 须为 1 至 200 个可见字符",
-                    "Idempotency-Key must be 1 to 200 visible characters",
-                ));
-            }
-            Some(k)
-        }
-    };
     let clean = crate::validate::optional_text;
     let confirmation = Confirmation {
         scanned: b.scanned.clone(),
@@ -114,7 +114,7 @@ pub async fn confirm(
         receipt_no: clean(b.receipt_no),
         document_check: b.document_check,
         document_note: clean(b.document_note),
-        idempotency_key: key,
+        idempotency_key: raw_key,
     };
     let buyer = actor.org_id.clone();
     let actor_id = actor.user_id.clone();
@@ -131,18 +131,26 @@ pub async fn confirm(
             .await?
     };
     let records = lot_hint.map(|id| vec![("lot", id)]).unwrap_or_default();
-    let (entry, created) = crate::violations::handlers::write_or_record_attempt(
+    let answer = crate::violations::handlers::write_or_record_attempt(
         &state,
         &actor,
         buyer.clone(),
         records,
-        move |conn| queries::confirm(conn, &actor_id, &buyer, confirmation),
+        move |conn| {
+            idempotency::once(conn, bound.as_ref(), |c| {
+                let (entry, created) = queries::confirm(c, &actor_id, &buyer, confirmation)?;
+                Ok(Confirmed { entry, created })
+            })
+        },
     )
     .await?;
-    Ok(if created {
-        HttpResponse::Created().json(entry)
-    } else {
-        HttpResponse::Ok().json(entry)
+    Ok(match answer {
+        Answer::Fresh(Confirmed {
+            entry,
+            created: true,
+        }) => HttpResponse::Created().json(entry),
+        Answer::Fresh(Confirmed { entry, .. }) => HttpResponse::Ok().json(entry),
+        replayed => replayed.respond(),
     })
 }
 

@@ -2,7 +2,7 @@
 //! and weight corrections.
 
 use actix_web::{get, post, web, HttpResponse};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::labels::{self, LabelData};
@@ -11,11 +11,12 @@ use super::queries::{self, NewLot};
 use crate::app::AppState;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult, Problem};
+use crate::idempotency::{self, IdempotencyKey};
 use crate::policy::{Action, Actor, Scope};
 use crate::validate::text;
 
 /// One lot to make.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewLotRequest {
     /// What it is.
@@ -31,7 +32,7 @@ pub struct NewLotRequest {
 }
 
 /// Lots to make from a batch.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewLots {
     /// The lots (1 to 500).
@@ -87,10 +88,12 @@ pub fn lot_for_reader(
 /// certificate and a passing inspection certificate; its lots may not weigh more than was inspected.
 #[utoipa::path(
     tag = "slaughter chain",
-    params(("id" = uuid::Uuid, Path, description = "batch id")),
+    params(("id" = uuid::Uuid, Path, description = "batch id"), crate::idempotency::KeyHeader),
     request_body = NewLots,
     responses(
         (status = 201, body = Vec<LotView>),
+        (status = 200, description = "already made under this Idempotency-Key (the lots as they were then)", body = Vec<LotView>),
+        (status = 409, description = "idempotency_key_reused", body = Problem),
         (status = 422, description = "no_product_certificate, no_passing_inspection, lots_exceed_inspected_weight, invalid_gtin", body = Problem),
     ),
     security(("bearer" = []))
@@ -100,9 +103,11 @@ pub async fn create(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
+    key: IdempotencyKey,
     body: web::Json<NewLots>,
 ) -> AppResult<HttpResponse> {
     let scope = actor.authorize(Action::RecordSlaughter)?;
+    let key = key.bind(&actor, "lots.create", &(*id, &*body));
     let id = id.into_inner().to_string();
     let b = body.into_inner();
     if b.lots.is_empty() || b.lots.len() > 500 {
@@ -148,12 +153,14 @@ pub async fn create(
     let out = state
         .db
         .write(move |conn| {
-            let batch = batch_in_scope(conn, &scope, &id)?;
-            let made = queries::create_lots(conn, &actor.user_id, &batch.batch, new, &rules)?;
-            queries::views(conn, made, &rules)
+            idempotency::once(conn, key.as_ref(), |conn| {
+                let batch = batch_in_scope(conn, &scope, &id)?;
+                let made = queries::create_lots(conn, &actor.user_id, &batch.batch, new, &rules)?;
+                queries::views(conn, made, &rules)
+            })
         })
         .await?;
-    Ok(HttpResponse::Created().json(out))
+    Ok(out.respond())
 }
 
 /// One lot, with the weight in force and its corrections.
@@ -291,7 +298,7 @@ pub async fn label_sheet(
 }
 
 /// Correct a lot's weight.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WeightCorrection {
     /// The correct weight, grams.
@@ -303,11 +310,12 @@ pub struct WeightCorrection {
 /// Correct a lot's weight (slaughterhouse staff): a new record; the lot is never edited.
 #[utoipa::path(
     tag = "slaughter chain",
-    params(("id" = uuid::Uuid, Path, description = "lot id")),
+    params(("id" = uuid::Uuid, Path, description = "lot id"), crate::idempotency::KeyHeader),
     request_body = WeightCorrection,
     responses(
         (status = 201, body = Correction),
-        (status = 409, description = "lot_closed", body = Problem),
+        (status = 200, description = "already recorded under this Idempotency-Key", body = Correction),
+        (status = 409, description = "lot_closed, idempotency_key_reused", body = Problem),
         (status = 422, description = "lots_exceed_inspected_weight", body = Problem),
     ),
     security(("bearer" = []))
@@ -317,9 +325,11 @@ pub async fn correct(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
+    key: IdempotencyKey,
     body: web::Json<WeightCorrection>,
 ) -> AppResult<HttpResponse> {
     let scope = actor.authorize(Action::RecordSlaughter)?;
+    let key = key.bind(&actor, "lot_correction.create", &(*id, &*body));
     let id = id.into_inner().to_string();
     let b = body.into_inner();
     if b.weight_g <= 0 {
@@ -333,9 +343,11 @@ pub async fn correct(
     let out = state
         .db
         .write(move |conn| {
-            lot_in_scope(conn, &scope, &id)?;
-            queries::correct_weight(conn, &actor.user_id, &id, b.weight_g, &reason)
+            idempotency::once(conn, key.as_ref(), |conn| {
+                lot_in_scope(conn, &scope, &id)?;
+                queries::correct_weight(conn, &actor.user_id, &id, b.weight_g, &reason)
+            })
         })
         .await?;
-    Ok(HttpResponse::Created().json(out))
+    Ok(out.respond())
 }

@@ -12,6 +12,7 @@ use super::report::{self, RecallReport};
 use crate::app::AppState;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult, Problem};
+use crate::idempotency::{self, IdempotencyKey};
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor, Owner, Scope};
 use crate::schema::{animal_certificates, recall_withdrawals, recalls, slaughter_batches};
@@ -50,83 +51,90 @@ fn require_house(
 async fn make(
     state: web::Data<AppState>,
     actor: Actor,
+    key: IdempotencyKey,
     kind: RecallScope,
     scope_id: String,
     reason: String,
 ) -> AppResult<HttpResponse> {
     let scope = actor.authorize(Action::Recall)?;
+    let key = key.bind(&actor, "recall.create", &(kind, &scope_id, &reason));
     let reason = text(&reason, "reason", "召回原因")?;
     let out = state
         .db
         .write(move |conn| {
-            let (house, zh, en) = match kind {
-                RecallScope::Lot => {
-                    let lot = crate::lots::queries::find(conn, &scope_id)?;
-                    (Some(lot.slaughterhouse_id), "批次产品", "lot")
-                }
-                RecallScope::Batch => (
-                    slaughter_batches::table
-                        .find(&scope_id)
-                        .select(slaughter_batches::slaughterhouse_id)
-                        .first::<String>(conn)
-                        .optional()?,
-                    "屠宰批次",
-                    "batch",
-                ),
-                RecallScope::AnimalCertificate => (
-                    animal_certificates::table
-                        .find(&scope_id)
-                        .select(animal_certificates::destination_id)
-                        .first::<String>(conn)
-                        .optional()?,
-                    "动物检疫合格证明",
-                    "animal certificate",
-                ),
-            };
-            let house = house.ok_or_else(|| AppError::not_found(zh, en))?;
-            require_house(conn, &scope, &house, zh, en)?;
-            let reached = queries::reach(conn, kind, &scope_id)?;
-            if kind == RecallScope::Lot {
-                if let Some(lot) = reached.first() {
-                    crate::stock::queries::lock_lot(conn, &lot.id)?;
-                    match crate::stock::queries::status(conn, lot)? {
-                        crate::lots::model::LotStatus::Active => {}
-                        other => {
-                            return Err(AppError::conflict(
-                                "lot_not_active",
-                                format!("该产品已是「{other}」状态"),
-                                format!("the lot is already {other}"),
-                            ))
+            idempotency::once(conn, key.as_ref(), |conn| {
+                let (house, zh, en) = match kind {
+                    RecallScope::Lot => {
+                        let lot = crate::lots::queries::find(conn, &scope_id)?;
+                        (Some(lot.slaughterhouse_id), "批次产品", "lot")
+                    }
+                    RecallScope::Batch => (
+                        slaughter_batches::table
+                            .find(&scope_id)
+                            .select(slaughter_batches::slaughterhouse_id)
+                            .first::<String>(conn)
+                            .optional()?,
+                        "屠宰批次",
+                        "batch",
+                    ),
+                    RecallScope::AnimalCertificate => (
+                        animal_certificates::table
+                            .find(&scope_id)
+                            .select(animal_certificates::destination_id)
+                            .first::<String>(conn)
+                            .optional()?,
+                        "动物检疫合格证明",
+                        "animal certificate",
+                    ),
+                };
+                let house = house.ok_or_else(|| AppError::not_found(zh, en))?;
+                require_house(conn, &scope, &house, zh, en)?;
+                let reached = queries::reach(conn, kind, &scope_id)?;
+                if kind == RecallScope::Lot {
+                    if let Some(lot) = reached.first() {
+                        crate::stock::queries::lock_lot(conn, &lot.id)?;
+                        match crate::stock::queries::status(conn, lot)? {
+                            crate::lots::model::LotStatus::Active => {}
+                            other => {
+                                return Err(AppError::conflict(
+                                    "lot_not_active",
+                                    format!("该产品已是「{other}」状态"),
+                                    format!("the lot is already {other}"),
+                                ))
+                            }
                         }
                     }
                 }
-            }
-            let recall = Recall {
-                id: uuid::Uuid::new_v4().to_string(),
-                scope: kind,
-                scope_id,
-                slaughterhouse_id: house,
-                reason,
-                recalled_by: Some(actor.user_id.clone()),
-                recalled_at: crate::time::now(),
-            };
-            queries::create(conn, recall, reached)
+                let recall = Recall {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    scope: kind,
+                    scope_id,
+                    slaughterhouse_id: house,
+                    reason,
+                    recalled_by: Some(actor.user_id.clone()),
+                    recalled_at: crate::time::now(),
+                };
+                queries::create(conn, recall, reached)
+            })
         })
         .await?;
-    state.verify_cache.invalidate_all();
-    Ok(HttpResponse::Created().json(out))
+    if out.is_fresh() {
+        state.verify_cache.invalidate_all();
+    }
+    Ok(out.respond())
 }
 
 /// Recall a lot and every lot split from it (inspectors and regulators; a district-level one for lots of its
 /// district's slaughterhouses). Every holder is notified.
 #[utoipa::path(
     tag = "recalls",
-    params(("id" = uuid::Uuid, Path, description = "lot id")),
+    params(("id" = uuid::Uuid, Path, description = "lot id"), crate::idempotency::KeyHeader),
     request_body = RecallRequest,
     responses(
         (status = 201, body = RecallMade),
+        (status = 200, description = "already made under this Idempotency-Key (as it was then)", body = RecallMade),
         (status = 404, body = Problem),
-        (status = 409, description = "lot_not_active", body = Problem),
+        (status = 409, description = "lot_not_active, idempotency_key_reused", body = Problem),
     ),
     security(("bearer" = []))
 )]
@@ -134,30 +142,7 @@ async fn make(
 pub async fn recall_lot(
     state: web::Data<AppState>,
     actor: Actor,
-    id: web::Path<uuid::Uuid>,
-    body: web::Json<RecallRequest>,
-) -> AppResult<HttpResponse> {
-    let id = id.into_inner().to_string();
-    make(state, actor, RecallScope::Lot, id, body.into_inner().reason).await
-}
-
-/// Recall a slaughter batch: every lot made from it and every lot split from those. Every holder is notified
-/// with what it still has.
-#[utoipa::path(
-    tag = "recalls",
-    params(("id" = uuid::Uuid, Path, description = "batch id")),
-    request_body = RecallRequest,
-    responses(
-        (status = 201, body = RecallMade),
-        (status = 404, body = Problem),
-        (status = 409, description = "nothing_to_recall", body = Problem),
-    ),
-    security(("bearer" = []))
-)]
-#[post("/batches/{id}/recalls")]
-pub async fn recall_batch(
-    state: web::Data<AppState>,
-    actor: Actor,
+    key: IdempotencyKey,
     id: web::Path<uuid::Uuid>,
     body: web::Json<RecallRequest>,
 ) -> AppResult<HttpResponse> {
@@ -165,6 +150,41 @@ pub async fn recall_batch(
     make(
         state,
         actor,
+        key,
+        RecallScope::Lot,
+        id,
+        body.into_inner().reason,
+    )
+    .await
+}
+
+/// Recall a slaughter batch: every lot made from it and every lot split from those. Every holder is notified
+/// with what it still has.
+#[utoipa::path(
+    tag = "recalls",
+    params(("id" = uuid::Uuid, Path, description = "batch id"), crate::idempotency::KeyHeader),
+    request_body = RecallRequest,
+    responses(
+        (status = 201, body = RecallMade),
+        (status = 200, description = "already made under this Idempotency-Key (as it was then)", body = RecallMade),
+        (status = 404, body = Problem),
+        (status = 409, description = "nothing_to_recall, idempotency_key_reused", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/batches/{id}/recalls")]
+pub async fn recall_batch(
+    state: web::Data<AppState>,
+    actor: Actor,
+    key: IdempotencyKey,
+    id: web::Path<uuid::Uuid>,
+    body: web::Json<RecallRequest>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner().to_string();
+    make(
+        state,
+        actor,
+        key,
         RecallScope::Batch,
         id,
         body.into_inner().reason,
@@ -175,12 +195,13 @@ pub async fn recall_batch(
 /// Recall an animal certificate: the lots of every batch drawing on an intake of it.
 #[utoipa::path(
     tag = "recalls",
-    params(("id" = uuid::Uuid, Path, description = "animal certificate id")),
+    params(("id" = uuid::Uuid, Path, description = "animal certificate id"), crate::idempotency::KeyHeader),
     request_body = RecallRequest,
     responses(
         (status = 201, body = RecallMade),
+        (status = 200, description = "already made under this Idempotency-Key (as it was then)", body = RecallMade),
         (status = 404, body = Problem),
-        (status = 409, description = "nothing_to_recall", body = Problem),
+        (status = 409, description = "nothing_to_recall, idempotency_key_reused", body = Problem),
     ),
     security(("bearer" = []))
 )]
@@ -188,12 +209,21 @@ pub async fn recall_batch(
 pub async fn recall_certificate(
     state: web::Data<AppState>,
     actor: Actor,
+    key: IdempotencyKey,
     id: web::Path<uuid::Uuid>,
     body: web::Json<RecallRequest>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner().to_string();
     let reason = body.into_inner().reason;
-    make(state, actor, RecallScope::AnimalCertificate, id, reason).await
+    make(
+        state,
+        actor,
+        key,
+        RecallScope::AnimalCertificate,
+        id,
+        reason,
+    )
+    .await
 }
 
 /// A recall in a list.

@@ -3,7 +3,7 @@
 
 use actix_web::{get, post, web, HttpResponse};
 use diesel::prelude::*;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::model::{RecallNotice, RecallResponse, ResponseKind};
@@ -12,6 +12,7 @@ use crate::app::AppState;
 use crate::db::DbConnection;
 use crate::disposals::model::{DisposalMethod, DisposalReason};
 use crate::error::{AppError, AppResult, Problem};
+use crate::idempotency::{self, IdempotencyKey};
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor};
 use crate::schema::{recall_notices, recall_responses};
@@ -120,7 +121,7 @@ pub async fn acknowledge(
 }
 
 /// What a holder pulled from sale or disposed of.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecallReportRequest {
     /// Pulled from sale, grams (0 or more).
@@ -149,12 +150,13 @@ fn invalid(code: &str, zh: &str, en: &str) -> AppError {
 /// (POST /api/v1/disposals), not here (422 `dispose_at_slaughterhouse`).
 #[utoipa::path(
     tag = "recalls",
-    params(("id" = uuid::Uuid, Path, description = "notification id")),
+    params(("id" = uuid::Uuid, Path, description = "notification id"), crate::idempotency::KeyHeader),
     request_body = RecallReportRequest,
     responses(
         (status = 201, body = RecallResponse),
+        (status = 200, description = "already reported under this Idempotency-Key", body = RecallResponse),
         (status = 404, body = Problem),
-        (status = 409, description = "recall_withdrawn", body = Problem),
+        (status = 409, description = "recall_withdrawn, idempotency_key_reused", body = Problem),
         (status = 422, description = "invalid_report, method_required, exceeds_weight_to_pull, exceeds_holding, \
             dispose_at_slaughterhouse", body = Problem),
     ),
@@ -165,9 +167,11 @@ pub async fn file_report(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
+    key: IdempotencyKey,
     body: web::Json<RecallReportRequest>,
 ) -> AppResult<HttpResponse> {
     actor.authorize(Action::AnswerRecall)?;
+    let key = key.bind(&actor, "recall_report.create", &(*id, &*body));
     let id = id.into_inner().to_string();
     let b = body.into_inner();
     if b.pulled_g < 0 || b.disposed_g < 0 || b.pulled_g + b.disposed_g == 0 {
@@ -195,7 +199,7 @@ pub async fn file_report(
     let note = optional_text(b.note);
     let out = state
         .db
-        .write(move |conn| {
+        .write(move |conn| idempotency::once(conn, key.as_ref(), |conn| {
             let n = own_notice(conn, &actor.org_id, &id)?;
             if super::queries::withdrawal(conn, &n.recall_id)?.is_some() {
                 return Err(super::queries::already_withdrawn());
@@ -269,7 +273,7 @@ pub async fn file_report(
                     responded_at: crate::time::now(),
                 },
             )
-        })
+        }))
         .await?;
-    Ok(HttpResponse::Created().json(out))
+    Ok(out.respond())
 }

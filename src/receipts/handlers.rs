@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use crate::app::AppState;
 use crate::error::{AppError, AppResult, Problem};
+use crate::idempotency::{self, IdempotencyKey};
 use crate::policy::{Action, Actor};
 use crate::schema::{lots, receipt_lines, receipts};
 use crate::stock::queries as stock;
@@ -77,8 +78,11 @@ pub struct IssuedReceipt {
 #[utoipa::path(
     tag = "circulation",
     request_body = NewReceipt,
+    params(crate::idempotency::KeyHeader),
     responses(
         (status = 201, body = IssuedReceipt),
+        (status = 200, description = "already issued under this Idempotency-Key", body = IssuedReceipt),
+        (status = 409, description = "idempotency_key_reused", body = Problem),
         (status = 422, description = "exceeds_holding, lot_recalled, lot_disposed", body = Problem),
     ),
     security(("bearer" = []))
@@ -87,6 +91,7 @@ pub struct IssuedReceipt {
 pub async fn issue(
     state: web::Data<AppState>,
     actor: Actor,
+    key: IdempotencyKey,
     body: web::Json<NewReceipt>,
 ) -> AppResult<HttpResponse> {
     actor.authorize(Action::KeepStock)?;
@@ -109,73 +114,81 @@ pub async fn issue(
             "the same lot is listed twice",
         ));
     }
+    let key = key.bind(&actor, "receipt.issue", &lines);
     let org = actor.org_id.clone();
     let records = lines.iter().map(|l| ("lot", l.lot_id.clone())).collect();
     let actor_id = actor.user_id.clone();
-    let receipt = crate::violations::handlers::write_or_record_attempt(
+    let answer = crate::violations::handlers::write_or_record_attempt(
         &state,
         &actor,
         org.clone(),
         records,
         move |conn| {
-            for l in &lines {
-                stock::lock_lot(conn, &l.lot_id)?;
-            }
-            for l in &lines {
-                let lot = crate::lots::queries::find(conn, &l.lot_id)?;
-                if !stock::involved(conn, &org, &lot)? {
-                    return Err(AppError::not_found("批次产品", "lot"));
+            idempotency::once(conn, key.as_ref(), |conn| {
+                for l in &lines {
+                    stock::lock_lot(conn, &l.lot_id)?;
                 }
-                stock::refuse_unless_active(conn, &lot)?;
-                let held = stock::holding(conn, &org, &lot)?;
-                stock::refuse_over(held, l.weight_g, "exceeds_holding", &lot.trace_code)?;
-            }
-            let now = crate::time::now();
-            let number = format!(
-                "R{}{}",
-                crate::time::china_date(now).format("%Y%m%d"),
-                Alphanumeric
-                    .sample_string(&mut rand::rngs::OsRng, 8)
-                    .to_uppercase()
-            );
-            diesel::insert_into(receipts::table)
-                .values((
-                    receipts::id.eq(uuid::Uuid::new_v4().to_string()),
-                    receipts::number.eq(&number),
-                    receipts::seller_id.eq(&org),
-                    receipts::issued_at.eq(now),
-                    receipts::recorded_by.eq(&actor_id),
-                ))
-                .execute(conn)?;
-            let receipt = find(conn, &number)?;
-            for l in &lines {
-                diesel::insert_into(receipt_lines::table)
+                for l in &lines {
+                    let lot = crate::lots::queries::find(conn, &l.lot_id)?;
+                    if !stock::involved(conn, &org, &lot)? {
+                        return Err(AppError::not_found("批次产品", "lot"));
+                    }
+                    stock::refuse_unless_active(conn, &lot)?;
+                    let held = stock::holding(conn, &org, &lot)?;
+                    stock::refuse_over(held, l.weight_g, "exceeds_holding", &lot.trace_code)?;
+                }
+                let now = crate::time::now();
+                let number = format!(
+                    "R{}{}",
+                    crate::time::china_date(now).format("%Y%m%d"),
+                    Alphanumeric
+                        .sample_string(&mut rand::rngs::OsRng, 8)
+                        .to_uppercase()
+                );
+                diesel::insert_into(receipts::table)
                     .values((
-                        receipt_lines::receipt_id.eq(&receipt.id),
-                        receipt_lines::lot_id.eq(&l.lot_id),
-                        receipt_lines::weight_g.eq(l.weight_g),
-                        receipt_lines::price_fen.eq(l.price_fen),
+                        receipts::id.eq(uuid::Uuid::new_v4().to_string()),
+                        receipts::number.eq(&number),
+                        receipts::seller_id.eq(&org),
+                        receipts::issued_at.eq(now),
+                        receipts::recorded_by.eq(&actor_id),
                     ))
                     .execute(conn)?;
-            }
-            let receipt = Receipt { lines, ..receipt };
-            crate::audit::record(conn, Some(&actor_id), "issue", &receipt)?;
-            Ok(receipt)
+                let receipt = find(conn, &number)?;
+                for l in &lines {
+                    diesel::insert_into(receipt_lines::table)
+                        .values((
+                            receipt_lines::receipt_id.eq(&receipt.id),
+                            receipt_lines::lot_id.eq(&l.lot_id),
+                            receipt_lines::weight_g.eq(l.weight_g),
+                            receipt_lines::price_fen.eq(l.price_fen),
+                        ))
+                        .execute(conn)?;
+                }
+                let receipt = Receipt { lines, ..receipt };
+                crate::audit::record(conn, Some(&actor_id), "issue", &receipt)?;
+                Ok(receipt)
+            })
         },
     )
     .await?;
+    // The stored answer is the receipt; its address and QR code are made from its number each time.
+    let (mut receipt, fresh) = answer.into_json()?;
+    let number = receipt["number"].as_str().unwrap_or_default();
     let url = format!(
         "{}/r/{}",
         state.rules.public_base_url.trim_end_matches('/'),
-        receipt.number
+        number
     );
     let qr_svg =
         crate::lots::labels::qr_svg(&url).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(HttpResponse::Created().json(IssuedReceipt {
-        receipt,
-        verification_url: url,
-        qr_svg,
-    }))
+    receipt["verification_url"] = url.into();
+    receipt["qr_svg"] = qr_svg.into();
+    Ok(if fresh {
+        HttpResponse::Created().json(receipt)
+    } else {
+        HttpResponse::Ok().json(receipt)
+    })
 }
 
 /// One receipt by number, with its lines.

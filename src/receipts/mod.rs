@@ -3,3 +3,4 @@
 //! shipment, never also a receipt.
 
 pub mod handlers;
+pub mod list;

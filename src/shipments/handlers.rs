@@ -2,7 +2,7 @@
 
 use actix_web::{get, post, web, HttpResponse};
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::model::{ShipmentLine, ShipmentWithLines};
@@ -10,12 +10,13 @@ use super::queries;
 use crate::app::AppState;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult, Problem};
+use crate::idempotency::{self, IdempotencyKey};
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor, Owner, Scope};
 use crate::validate::text;
 
 /// One line of a shipment.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LineRequest {
     /// The lot.
@@ -27,7 +28,7 @@ pub struct LineRequest {
 }
 
 /// Declare a shipment to a registered buyer.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewShipment {
     /// The registered buyer.
@@ -44,8 +45,11 @@ pub struct NewShipment {
 #[utoipa::path(
     tag = "circulation",
     request_body = NewShipment,
+    params(crate::idempotency::KeyHeader),
     responses(
         (status = 201, body = ShipmentWithLines),
+        (status = 200, description = "already recorded under this Idempotency-Key", body = ShipmentWithLines),
+        (status = 409, description = "idempotency_key_reused, voucher_no_taken", body = Problem),
         (status = 422, description = "not_in_network, lot_recalled, lot_disposed, product_certificate_lapsed, \
             failed_heads_not_disposed, exceeds_available_weight, buyer_not_registered", body = Problem),
     ),
@@ -55,9 +59,11 @@ pub struct NewShipment {
 pub async fn create(
     state: web::Data<AppState>,
     actor: Actor,
+    key: IdempotencyKey,
     body: web::Json<NewShipment>,
 ) -> AppResult<HttpResponse> {
     actor.authorize(Action::Ship)?;
+    let key = key.bind(&actor, "shipment.create", &*body);
     let b = body.into_inner();
     if b.lines.is_empty() || b.lines.len() > 500 {
         return Err(AppError::unprocessable(
@@ -108,10 +114,14 @@ pub async fn create(
         &actor,
         seller.clone(),
         records,
-        move |conn| queries::create(conn, &actor_id, &seller, &buyer, day, &voucher, lines),
+        move |conn| {
+            idempotency::once(conn, key.as_ref(), |c| {
+                queries::create(c, &actor_id, &seller, &buyer, day, &voucher, lines)
+            })
+        },
     )
     .await?;
-    Ok(HttpResponse::Created().json(out))
+    Ok(out.respond())
 }
 
 /// May the scope see a movement between these two organisations?

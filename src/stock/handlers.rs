@@ -11,13 +11,14 @@ use super::queries as stock;
 use crate::app::AppState;
 use crate::disposals::model::{Disposal, DisposalMethod, DisposalReason};
 use crate::error::{AppError, AppResult, Problem};
+use crate::idempotency::{self, IdempotencyKey};
 use crate::lots::model::{Lot, LotView};
 use crate::policy::{Action, Actor};
 use crate::schema::{lot_splits, lots, sold_out_marks};
 use crate::validate::text;
 
 /// One child lot.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChildRequest {
     /// Weight, grams.
@@ -27,7 +28,7 @@ pub struct ChildRequest {
 }
 
 /// Split a held lot.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SplitRequest {
     /// The child lots (1 to 200).
@@ -38,10 +39,12 @@ pub struct SplitRequest {
 /// Children keep the parent's origin and certificates and never weigh more than what is held of it.
 #[utoipa::path(
     tag = "circulation",
-    params(("id" = uuid::Uuid, Path, description = "parent lot id")),
+    params(("id" = uuid::Uuid, Path, description = "parent lot id"), crate::idempotency::KeyHeader),
     request_body = SplitRequest,
     responses(
         (status = 201, body = Vec<LotView>),
+        (status = 200, description = "already split under this Idempotency-Key (the lots as they were then)", body = Vec<LotView>),
+        (status = 409, description = "idempotency_key_reused", body = Problem),
         (status = 422, description = "exceeds_holding, lot_recalled, lot_disposed", body = Problem),
     ),
     security(("bearer" = []))
@@ -51,9 +54,11 @@ pub async fn split(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
+    key: IdempotencyKey,
     body: web::Json<SplitRequest>,
 ) -> AppResult<HttpResponse> {
     actor.authorize(Action::KeepStock)?;
+    let key = key.bind(&actor, "lot_split.create", &(*id, &*body));
     let id = id.into_inner().to_string();
     let b = body.into_inner();
     if b.children.is_empty() || b.children.len() > 200 || b.children.iter().any(|c| c.weight_g <= 0)
@@ -77,60 +82,62 @@ pub async fn split(
     let out = state
         .db
         .write(move |conn| {
-            stock::lock_lot(conn, &id)?;
-            let parent = crate::lots::queries::find(conn, &id)?;
-            if !stock::involved(conn, &org, &parent)? {
-                return Err(AppError::not_found("批次产品", "lot"));
-            }
-            stock::refuse_unless_active(conn, &parent)?;
-            let held = stock::holding(conn, &org, &parent)?;
-            let total: i64 = children.iter().map(|c| c.0).sum();
-            stock::refuse_over(held, total, "exceeds_holding", &parent.trace_code)?;
-            let now = crate::time::now();
-            let mut made = Vec::new();
-            for (weight_g, name) in children {
-                let child = Lot {
-                    id: uuid::Uuid::new_v4().to_string(),
-                    trace_code: crate::lots::queries::fresh_code(conn)?,
-                    batch_id: parent.batch_id.clone(),
-                    slaughterhouse_id: parent.slaughterhouse_id.clone(),
-                    product_kind: parent.product_kind,
-                    product_name: name.unwrap_or_else(|| parent.product_name.clone()),
-                    weight_g,
-                    halal: parent.halal,
-                    storage: parent.storage,
-                    use_by: parent.use_by,
-                    gtin: None,
-                    product_certificate_id: parent.product_certificate_id.clone(),
-                    inspection_certificate_id: parent.inspection_certificate_id.clone(),
-                    parent_lot_id: Some(parent.id.clone()),
-                    recorded_by: Some(actor.user_id.clone()),
-                    created_at: now,
-                };
-                let child: Lot = diesel::insert_into(lots::table)
-                    .values(&child)
-                    .returning(lots::all_columns)
-                    .get_result(conn)?;
-                diesel::insert_into(lot_splits::table)
-                    .values((
-                        lot_splits::child_lot_id.eq(&child.id),
-                        lot_splits::parent_lot_id.eq(&parent.id),
-                        lot_splits::holder_id.eq(&org),
-                        lot_splits::recorded_by.eq(&actor.user_id),
-                        lot_splits::recorded_at.eq(now),
-                    ))
-                    .execute(conn)?;
-                crate::audit::record(conn, Some(&actor.user_id), "split", &child)?;
-                made.push(child);
-            }
-            crate::lots::queries::views(conn, made, &rules)
+            idempotency::once(conn, key.as_ref(), |conn| {
+                stock::lock_lot(conn, &id)?;
+                let parent = crate::lots::queries::find(conn, &id)?;
+                if !stock::involved(conn, &org, &parent)? {
+                    return Err(AppError::not_found("批次产品", "lot"));
+                }
+                stock::refuse_unless_active(conn, &parent)?;
+                let held = stock::holding(conn, &org, &parent)?;
+                let total: i64 = children.iter().map(|c| c.0).sum();
+                stock::refuse_over(held, total, "exceeds_holding", &parent.trace_code)?;
+                let now = crate::time::now();
+                let mut made = Vec::new();
+                for (weight_g, name) in children {
+                    let child = Lot {
+                        id: uuid::Uuid::new_v4().to_string(),
+                        trace_code: crate::lots::queries::fresh_code(conn)?,
+                        batch_id: parent.batch_id.clone(),
+                        slaughterhouse_id: parent.slaughterhouse_id.clone(),
+                        product_kind: parent.product_kind,
+                        product_name: name.unwrap_or_else(|| parent.product_name.clone()),
+                        weight_g,
+                        halal: parent.halal,
+                        storage: parent.storage,
+                        use_by: parent.use_by,
+                        gtin: None,
+                        product_certificate_id: parent.product_certificate_id.clone(),
+                        inspection_certificate_id: parent.inspection_certificate_id.clone(),
+                        parent_lot_id: Some(parent.id.clone()),
+                        recorded_by: Some(actor.user_id.clone()),
+                        created_at: now,
+                    };
+                    let child: Lot = diesel::insert_into(lots::table)
+                        .values(&child)
+                        .returning(lots::all_columns)
+                        .get_result(conn)?;
+                    diesel::insert_into(lot_splits::table)
+                        .values((
+                            lot_splits::child_lot_id.eq(&child.id),
+                            lot_splits::parent_lot_id.eq(&parent.id),
+                            lot_splits::holder_id.eq(&org),
+                            lot_splits::recorded_by.eq(&actor.user_id),
+                            lot_splits::recorded_at.eq(now),
+                        ))
+                        .execute(conn)?;
+                    crate::audit::record(conn, Some(&actor.user_id), "split", &child)?;
+                    made.push(child);
+                }
+                crate::lots::queries::views(conn, made, &rules)
+            })
         })
         .await?;
-    Ok(HttpResponse::Created().json(out))
+    Ok(out.respond())
 }
 
 /// Dispose of what the caller holds of a lot.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HolderDisposal {
     /// Weight, grams.
@@ -148,9 +155,14 @@ pub struct HolderDisposal {
 /// Record the disposal of the caller's own quantity of a lot (a recall, spoilage): it reduces what it holds.
 #[utoipa::path(
     tag = "circulation",
-    params(("id" = uuid::Uuid, Path, description = "lot id")),
+    params(("id" = uuid::Uuid, Path, description = "lot id"), crate::idempotency::KeyHeader),
     request_body = HolderDisposal,
-    responses((status = 201, body = Disposal), (status = 422, description = "exceeds_holding", body = Problem)),
+    responses(
+        (status = 201, body = Disposal),
+        (status = 200, description = "already recorded under this Idempotency-Key", body = Disposal),
+        (status = 409, description = "idempotency_key_reused", body = Problem),
+        (status = 422, description = "exceeds_holding", body = Problem),
+    ),
     security(("bearer" = []))
 )]
 #[post("/lots/{id}/holder-disposals")]
@@ -158,9 +170,11 @@ pub async fn dispose_held(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
+    key: IdempotencyKey,
     body: web::Json<HolderDisposal>,
 ) -> AppResult<HttpResponse> {
     actor.authorize(Action::KeepStock)?;
+    let key = key.bind(&actor, "holder_disposal.create", &(*id, &*body));
     let id = id.into_inner().to_string();
     let b = body.into_inner();
     if b.weight_g <= 0 {
@@ -179,29 +193,31 @@ pub async fn dispose_held(
     let out = state
         .db
         .write(move |conn| {
-            stock::lock_lot(conn, &id)?;
-            let lot = crate::lots::queries::find(conn, &id)?;
-            if !stock::involved(conn, &org, &lot)? {
-                return Err(AppError::not_found("批次产品", "lot"));
-            }
-            let held = stock::holding(conn, &org, &lot)?;
-            stock::refuse_over(held, b.weight_g, "exceeds_holding", &lot.trace_code)?;
-            stock::dispose_held(
-                conn,
-                &org,
-                &actor.user_id,
-                &lot,
-                stock::HeldDisposal {
-                    weight_g: b.weight_g,
-                    reason: b.reason,
-                    method: b.method,
-                    handler,
-                    handover_slip: slip,
-                },
-            )
+            idempotency::once(conn, key.as_ref(), |conn| {
+                stock::lock_lot(conn, &id)?;
+                let lot = crate::lots::queries::find(conn, &id)?;
+                if !stock::involved(conn, &org, &lot)? {
+                    return Err(AppError::not_found("批次产品", "lot"));
+                }
+                let held = stock::holding(conn, &org, &lot)?;
+                stock::refuse_over(held, b.weight_g, "exceeds_holding", &lot.trace_code)?;
+                stock::dispose_held(
+                    conn,
+                    &org,
+                    &actor.user_id,
+                    &lot,
+                    stock::HeldDisposal {
+                        weight_g: b.weight_g,
+                        reason: b.reason,
+                        method: b.method,
+                        handler,
+                        handover_slip: slip,
+                    },
+                )
+            })
         })
         .await?;
-    Ok(HttpResponse::Created().json(out))
+    Ok(out.respond())
 }
 
 /// A lot marked sold out on the stall board for a day.

@@ -2,7 +2,7 @@
 //! Inspectors of the district, and the regulator of the subject's side, may do both.
 
 use actix_web::{post, web, HttpResponse};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::model::{ViolationEvent, ViolationEventKind, ViolationSource};
@@ -11,6 +11,7 @@ use super::workflow::{self, Step, ViolationDetail};
 use crate::app::AppState;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult, Problem};
+use crate::idempotency::{self, IdempotencyKey};
 use crate::organisations::model::{District, OrgKind};
 use crate::policy::{Action, Actor, Owner, Scope};
 use crate::validate::{text, text_max};
@@ -50,7 +51,7 @@ pub fn in_scope(conn: &mut DbConnection, scope: &Scope, id: &str) -> AppResult<V
 }
 
 /// An unregistered subject (an illegal slaughter point, an unlicensed seller).
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnregisteredSubject {
     /// Name (or a description, e.g. "白云区某村无名屠宰点").
@@ -62,7 +63,7 @@ pub struct UnregisteredSubject {
 }
 
 /// A record an inspection found involved.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecordRef {
     /// `lot`, `batch`, `animal_certificate`, `ledger_entry`, `receipt`, `shipment` or `complaint`.
@@ -72,7 +73,7 @@ pub struct RecordRef {
 }
 
 /// A violation found on an inspection.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewInspectionViolation {
     /// An inspection rule (`inspection_*`, see docs/rules.md).
@@ -102,16 +103,26 @@ const ENTITIES: &[&str] = &[
 #[utoipa::path(
     tag = "violations",
     request_body = NewInspectionViolation,
-    responses((status = 201, body = ViolationDetail), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)),
+    params(crate::idempotency::KeyHeader),
+    responses(
+        (status = 201, body = ViolationDetail),
+        (status = 200, description = "already recorded under this Idempotency-Key (as it was then)", body = ViolationDetail),
+        (status = 403, body = Problem),
+        (status = 404, body = Problem),
+        (status = 409, description = "idempotency_key_reused", body = Problem),
+        (status = 422, body = Problem),
+    ),
     security(("bearer" = []))
 )]
 #[post("/violations")]
 pub async fn create(
     state: web::Data<AppState>,
     actor: Actor,
+    key: IdempotencyKey,
     body: web::Json<NewInspectionViolation>,
 ) -> AppResult<HttpResponse> {
     let scope = actor.authorize(Action::WorkViolations)?;
+    let idem = key.bind(&actor, "violation.create", &*body);
     let b = body.into_inner();
     let rule = super::rules::inspection_rule(&b.rule).ok_or_else(|| {
         AppError::unprocessable(
@@ -165,52 +176,54 @@ pub async fn create(
     let out = state
         .db
         .write(move |conn| {
-            let org = match &org_id {
-                Some(id) => Some(
-                    crate::organisations::queries::find(conn, id)?
-                        .filter(|o| crate::users::queries::is_enterprise(o.kind))
-                        .ok_or_else(|| AppError::not_found("企业", "enterprise"))?,
-                ),
-                None => None,
-            };
-            let subject = match (&org, &unregistered) {
-                (Some(o), _) => Subject::Org(o),
-                (None, Some((name, address, district))) => Subject::Unregistered {
-                    name,
-                    address,
-                    district: Some(*district),
-                },
-                (None, None) => return Err(AppError::forbidden()),
-            };
-            let (key, district) = match &subject {
-                Subject::Org(o) => (Some((o.id.as_str(), o.kind, o.district)), o.district),
-                Subject::Unregistered { district, .. } => (None, *district),
-            };
-            if !covers(&scope, key, district) {
-                return Err(match key {
-                    Some(_) => AppError::not_found("企业", "enterprise"),
-                    None => AppError::unprocessable(
-                        "district_out_of_scope",
-                        "该区不在您的管辖范围内",
-                        "that district is outside your jurisdiction",
+            idempotency::once(conn, idem.as_ref(), |conn| {
+                let org = match &org_id {
+                    Some(id) => Some(
+                        crate::organisations::queries::find(conn, id)?
+                            .filter(|o| crate::users::queries::is_enterprise(o.kind))
+                            .ok_or_else(|| AppError::not_found("企业", "enterprise"))?,
                     ),
-                });
-            }
-            let v = queries::open(
-                conn,
-                NewViolation {
-                    rule,
-                    source: ViolationSource::Inspection,
-                    subject,
-                    summary: (summary.clone(), format!("{}: {summary}", rule.title_en)),
-                    actor_id: Some(&actor.user_id),
-                    records,
-                },
-            )?;
-            workflow::detail(conn, &v.violation.id)
+                    None => None,
+                };
+                let subject = match (&org, &unregistered) {
+                    (Some(o), _) => Subject::Org(o),
+                    (None, Some((name, address, district))) => Subject::Unregistered {
+                        name,
+                        address,
+                        district: Some(*district),
+                    },
+                    (None, None) => return Err(AppError::forbidden()),
+                };
+                let (key, district) = match &subject {
+                    Subject::Org(o) => (Some((o.id.as_str(), o.kind, o.district)), o.district),
+                    Subject::Unregistered { district, .. } => (None, *district),
+                };
+                if !covers(&scope, key, district) {
+                    return Err(match key {
+                        Some(_) => AppError::not_found("企业", "enterprise"),
+                        None => AppError::unprocessable(
+                            "district_out_of_scope",
+                            "该区不在您的管辖范围内",
+                            "that district is outside your jurisdiction",
+                        ),
+                    });
+                }
+                let v = queries::open(
+                    conn,
+                    NewViolation {
+                        rule,
+                        source: ViolationSource::Inspection,
+                        subject,
+                        summary: (summary.clone(), format!("{}: {summary}", rule.title_en)),
+                        actor_id: Some(&actor.user_id),
+                        records,
+                    },
+                )?;
+                workflow::detail(conn, &v.violation.id)
+            })
         })
         .await?;
-    Ok(HttpResponse::Created().json(out))
+    Ok(out.respond())
 }
 
 /// A workflow step's reasons.

@@ -14,6 +14,8 @@ mod confidentiality;
 mod epcis;
 mod epcis_export;
 mod errors;
+mod idempotency;
+mod idempotency_creates;
 mod login_flood;
 mod ops;
 mod outage;

@@ -440,3 +440,43 @@ async fn a_retention_of_zero_days_erases_at_the_first_sweep_after_closing() {
         .await;
     assert_eq!(audit.body["first_broken"], Value::Null, "{audit:?}");
 }
+
+#[derive(QueryableByName)]
+struct KeyRows {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// The repeat-safe key of a complaint filing holds a fingerprint of the whole request, reporter included: it
+/// is kept a week at most, then the sweep deletes it.
+#[actix_web::test]
+async fn the_repeat_safe_key_of_a_filing_goes_after_a_week() {
+    let app = TestApp::with_demo();
+    let stall = app.account("vendor.jiangnan12").org_id.clone();
+    let req = request(
+        actix_web::http::Method::POST,
+        "/api/v1/hotline/complaints",
+        Some(&app.token("hotline.01")),
+        Some(json!({"category": "water_injected", "description": "牛肉注水", "place": "海珠区江南市场 12 号档",
+               "subject_org_id": stall, "reporter_name": A_NAME, "reporter_phone": A_PHONE,
+               "work_order_no": "W-RETAIN-KEY"})),
+    )
+    .insert_header(("idempotency-key", "retention-key-0001"));
+    let r = app.send(req).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{r:?}");
+    let count = || -> i64 {
+        let mut conn = app.db.raw();
+        diesel::sql_query(
+            "SELECT COUNT(*) AS n FROM idempotency_keys WHERE operation LIKE 'complaint.%'",
+        )
+        .get_result::<KeyRows>(&mut conn)
+        .expect("count")
+        .n
+    };
+    assert_eq!(count(), 1);
+    let now = niuyang::time::now();
+    sweep_at(&app, now + chrono::Duration::days(3));
+    assert_eq!(count(), 1, "kept while a retry is still plausible");
+    sweep_at(&app, now + chrono::Duration::days(8));
+    assert_eq!(count(), 0, "gone after a week");
+}

@@ -1,0 +1,96 @@
+//! The receipts a vendor has issued, newest first.
+
+use actix_web::{get, web};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::handlers::{Receipt, ReceiptLine};
+use crate::app::AppState;
+use crate::db::DbConnection;
+use crate::error::AppResult;
+use crate::paging::{Page, PageParams};
+use crate::policy::{Action, Actor};
+use crate::schema::{receipt_lines, receipts};
+
+/// A seller's receipts with their lines, newest first, and how many there are.
+pub fn of_seller(
+    conn: &mut DbConnection,
+    seller: &str,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<Receipt>, i64)> {
+    let total = receipts::table
+        .filter(receipts::seller_id.eq(seller))
+        .count()
+        .get_result(conn)?;
+    let heads: Vec<(String, String, String, NaiveDateTime, Option<String>)> = receipts::table
+        .filter(receipts::seller_id.eq(seller))
+        .order((receipts::issued_at.desc(), receipts::id.asc()))
+        .limit(limit)
+        .offset(offset)
+        .select((
+            receipts::id,
+            receipts::number,
+            receipts::seller_id,
+            receipts::issued_at,
+            receipts::recorded_by,
+        ))
+        .load(conn)?;
+    let ids: Vec<&String> = heads.iter().map(|h| &h.0).collect();
+    let lines: Vec<(String, String, i64, i64)> = receipt_lines::table
+        .filter(receipt_lines::receipt_id.eq_any(ids))
+        .order((receipt_lines::receipt_id.asc(), receipt_lines::lot_id.asc()))
+        .select((
+            receipt_lines::receipt_id,
+            receipt_lines::lot_id,
+            receipt_lines::weight_g,
+            receipt_lines::price_fen,
+        ))
+        .load(conn)?;
+    let items = heads
+        .into_iter()
+        .map(|(id, number, seller_id, issued_at, recorded_by)| Receipt {
+            lines: lines
+                .iter()
+                .filter(|l| l.0 == id)
+                .map(|l| ReceiptLine {
+                    lot_id: l.1.clone(),
+                    weight_g: l.2,
+                    price_fen: l.3,
+                })
+                .collect(),
+            id,
+            number,
+            seller_id,
+            issued_at,
+            recorded_by,
+        })
+        .collect();
+    Ok((items, total))
+}
+
+/// The receipts the caller's business issued, newest first (vendor).
+#[utoipa::path(
+    tag = "circulation",
+    params(PageParams),
+    responses((status = 200, body = Page<Receipt>)),
+    security(("bearer" = []))
+)]
+#[get("/receipts")]
+pub async fn list(
+    state: web::Data<AppState>,
+    actor: Actor,
+    page: web::Query<PageParams>,
+) -> AppResult<web::Json<Page<Receipt>>> {
+    actor.authorize(Action::KeepStock)?;
+    let page = page.into_inner();
+    let org = actor.org_id.clone();
+    let out = state
+        .db
+        .read(move |conn| {
+            let (items, total) = of_seller(conn, &org, page.limit(), page.offset())?;
+            Ok(Page::new(items, total, page))
+        })
+        .await?;
+    Ok(web::Json(out))
+}
