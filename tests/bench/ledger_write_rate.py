@@ -45,9 +45,6 @@ def call(base, method, path, body=None, token=None):
         return e.code, json.loads(e.read() or b"null")
 
 
-DIAG = []
-
-
 def main():
     binary = os.path.abspath(sys.argv[1])
     seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 10
@@ -70,47 +67,46 @@ def main():
             except OSError:
                 pass
             time.sleep(0.1)
-        # Every vendor's token; then a holder ships what it holds of one lot to another vendor, who records it.
-        vendors = []
-        for acct in demo["accounts"]:
-            if acct["role"] != "vendor":
-                continue
-            status, tok = call(base, "POST", "/api/v1/auth/login",
-                               {"username": acct["username"], "password": acct["password"]})
-            if status == 200:
-                vendors.append((acct["org_id"], tok["access_token"]))
-        code, token = None, None
-        global DIAG
-        for org, holder in vendors:
-            status, board = call(base, "GET", f"/api/v1/stalls/{org}/today", token=holder)
-            held = {e["trace_code"]: e["weight_held_g"] for e in (board or {}).get("entries", [])} \
-                if status == 200 else {}
-            status, page = call(base, "GET", "/api/v1/shipments?limit=100", token=holder)
-            lots = {l["lot_id"] for sh in (page or {}).get("items", []) if sh.get("buyer_id") == org
-                    for l in sh.get("lines", [])} if status == 200 else set()
-            for lot_id in lots:
-                status, lot = call(base, "GET", f"/api/v1/lots/{lot_id}", token=holder)
-                weight = held.get(lot.get("trace_code"), 0) if status == 200 else 0
-                DIAG.append((org[:6], status, weight))
-                if weight < 10_000:
-                    continue
-                for buyer, buyer_token in vendors:
-                    if buyer == org:
-                        continue
-                    s, _ = call(base, "POST", "/api/v1/shipments",
-                                {"buyer_id": buyer, "voucher_no": f"BENCH-{lot_id[:8]}",
-                                 "lines": [{"lot_id": lot_id, "weight_g": weight, "unit_price_fen": 1000}]},
-                                holder)
-                    DIAG.append(("ship", s, _))
-                    if s == 201:
-                        code, token = lot["trace_code"], buyer_token
-                        break
-                if code:
-                    break
-            if code:
-                break
-        if not code:
-            sys.exit(f"no vendor could ship a lot it holds to another vendor in the demo: {DIAG}")
+        # The chain of story 1 through the API (as the SIGKILL harness does): a batch at 穗北, one 5,000 kg lot
+        # shipped to 江南 stall 12, which then records 1 g ledger entries on it.
+        accounts = {a["username"]: a for a in demo["accounts"]}
+
+        def login(name):
+            a = accounts[name]
+            st, tok = call(base, "POST", "/api/v1/auth/login", {"username": name, "password": a["password"]})
+            assert st == 200, tok
+            return tok["access_token"]
+
+        def create(path, token, body):
+            st, out = call(base, "POST", path, body, token)
+            assert st in (200, 201), (path, st, out)
+            return out
+
+        sh, vet, token = login("sh.suibei"), login("vet.chen"), login("vendor.jiangnan12")
+        house, stall = accounts["sh.suibei"]["org_id"], accounts["vendor.jiangnan12"]["org_id"]
+        tags = [f"244180398{i:06}" for i in range(2)]
+        issued = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 3600))
+        create("/api/v1/animal-certificates", sh, {
+            "number": "BENCH-CERT", "cert_type": "animal_b", "species": "cattle", "head_count": 2,
+            "owner_name": "陈某某", "origin_place": "广东省清远市", "destination_id": house, "carrier": "粤运",
+            "vehicle_plate": "粤R·3C417", "issued_at": issued, "ear_tags": tags})
+        intake = create("/api/v1/intakes", sh, {
+            "certificate_number": "BENCH-CERT", "species": "cattle", "heads_alive": 2, "ear_tags": tags,
+            "vehicle_plate": "粤R·3C417"})["id"]
+        create(f"/api/v1/intakes/{intake}/checks", vet, {"accepted": True})
+        batch = create("/api/v1/batches", sh, {"batch_no": "BENCH-B", "species": "cattle",
+                                                "draws": [{"intake_id": intake, "heads": 2}]})["id"]
+        create(f"/api/v1/batches/{batch}/quarantine", vet, {
+            "heads_passed": 2, "heads_failed": 0,
+            "product_certificate": {"number": "PB-BENCH", "cert_type": "product_b", "product": "鲜牛肉",
+                                    "quantity": 40_000, "unit": "kg"}})
+        create(f"/api/v1/batches/{batch}/inspection-certificates", sh, {
+            "number": "JY-BENCH", "weight_g": 40_000_000, "inspector": "李检验", "passed": True})
+        lot = create(f"/api/v1/batches/{batch}/lots", sh, {"lots": [
+            {"product_kind": "cuts", "product_name": "BENCH", "weight_g": 5_000_000, "storage": "chilled"}]})[0]
+        create("/api/v1/shipments", sh, {"buyer_id": stall, "voucher_no": "BENCH-1", "lines": [
+            {"lot_id": lot["id"], "weight_g": 5_000_000, "unit_price_fen": 8_000}]})
+        code = lot["trace_code"]
         latencies, errors = [], []
         stop = time.monotonic() + seconds
         lock = threading.Lock()
