@@ -577,6 +577,24 @@ impl Db {
         }
     }
 
+    /// Run work of several calls (`f` gets the handle) on the blocking pool, within `limit` rather than the
+    /// deadline of one call: for whole-database work such as audit verification, which may take minutes on a
+    /// large database but must still end when the database hangs.
+    pub async fn long<T, F>(&self, limit: Duration, f: F) -> AppResult<T>
+    where
+        F: FnOnce(&Db) -> AppResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let db = self.clone();
+        match actix_web::rt::time::timeout(limit, actix_web::web::block(move || f(&db))).await {
+            Ok(out) => out?,
+            Err(_) => {
+                self.health.suspect();
+                Err(AppError::Unavailable(Fault::Timeout))
+            }
+        }
+    }
+
     /// [`Db::snapshot_now`] on the blocking pool, within the deadline.
     pub async fn snapshot<T, F>(&self, f: F) -> AppResult<T>
     where

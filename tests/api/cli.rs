@@ -1,8 +1,7 @@
 //! The binary: first start (admin password on standard output once, never in the logs; the key file),
 //! structured logs with request ids, `migrate`, `user create`, `demo --json`, `audit verify`.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -20,13 +19,6 @@ pub fn niuyang(db: &TestDb, data_dir: &std::path::Path) -> Command {
     cmd
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("port")
-}
-
 /// One HTTP/1.1 request over a fresh connection; returns status and body.
 fn http(port: u16, method: &str, path: &str, body: Option<&str>) -> Option<(u16, String)> {
     http_as(port, method, path, body, None)
@@ -40,25 +32,13 @@ pub fn http_as(
     body: Option<&str>,
     token: Option<&str>,
 ) -> Option<(u16, String)> {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
-    let body = body.unwrap_or("");
-    let auth = token
-        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+    let auth = token.map(|t| format!("Bearer {t}"));
+    let headers: Vec<(&str, &str)> = auth
+        .as_deref()
+        .map(|a| vec![("Authorization", a)])
         .unwrap_or_default();
-    let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: localhost\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    s.write_all(req.as_bytes()).ok()?;
-    let mut out = String::new();
-    s.read_to_string(&mut out).ok()?;
-    let status = out.split_whitespace().nth(1)?.parse().ok()?;
-    let body = out
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    Some((status, body))
+    crate::wire::request(port, method, path, &headers, body, Duration::from_secs(10))
+        .map(|a| (a.status, a.body))
 }
 
 pub struct Server {
@@ -73,7 +53,7 @@ impl Server {
 
     /// Start with the log at `level`.
     pub fn start_logging(db: &TestDb, data_dir: &std::path::Path, level: &str) -> Server {
-        let port = free_port();
+        let port = crate::wire::free_port();
         let mut child = niuyang(db, data_dir)
             .env("NIUYANG_LOG", level)
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
@@ -186,7 +166,7 @@ fn admin_password_from_the_environment_is_not_printed() {
     assert!(out.status.success());
     let mut cmd = niuyang(&db, dir.path());
     cmd.env("NIUYANG_ADMIN_PASSWORD", "From-the-env-123");
-    let port = free_port();
+    let port = crate::wire::free_port();
     let mut child = cmd
         .args(["--bind", &format!("127.0.0.1:{port}")])
         .stdout(Stdio::piped())

@@ -17,12 +17,7 @@ const FLOOD_THREADS: usize = 32;
 /// Rounds of probes (each: `/api/v1/me`, `/health/ready`, `/api/v1/public/slaughterhouses`).
 const PROBE_ROUNDS: usize = 20;
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("port")
-}
+use crate::wire::free_port;
 
 struct Running(Child);
 

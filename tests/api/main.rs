@@ -29,3 +29,4 @@ mod storage;
 mod supervision;
 mod trace;
 mod verify;
+mod wire;

@@ -14,32 +14,12 @@ use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 
 use crate::common::*;
+use crate::wire::{free_port, request, Answer};
 
 const BIN: &str = env!("CARGO_BIN_EXE_niuyang");
 const ADMIN_PASSWORD: &str = "Outage-Test-Admin-2026";
 
-/// One answer: status, headers (lower-cased names), body.
-#[derive(Debug, Clone)]
-pub struct Answer {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: String,
-}
-
-impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body).unwrap_or(serde_json::Value::Null)
-    }
-}
-
-/// One HTTP/1.1 request on a fresh connection, waiting at most `wait` for the whole answer.
+/// One request on a fresh connection, with a bearer token, waiting at most `wait` for the whole answer.
 pub fn call(
     port: u16,
     method: &str,
@@ -48,39 +28,12 @@ pub fn call(
     token: Option<&str>,
     wait: Duration,
 ) -> Option<Answer> {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(wait)).ok()?;
-    let body = body.unwrap_or("");
-    let auth = token
-        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+    let auth = token.map(|t| format!("Bearer {t}"));
+    let headers: Vec<(&str, &str)> = auth
+        .as_deref()
+        .map(|a| vec![("Authorization", a)])
         .unwrap_or_default();
-    let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: localhost\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    s.write_all(req.as_bytes()).ok()?;
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).ok()?;
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n")?;
-    let mut lines = head.lines();
-    let status = lines.next()?.split_whitespace().nth(1)?.parse().ok()?;
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_lowercase(), v.trim().to_string()))
-        .collect();
-    Some(Answer {
-        status,
-        headers,
-        body: body.to_string(),
-    })
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("port")
+    request(port, method, path, &headers, body, wait)
 }
 
 /// The real service on a free port, its log collected in a file.

@@ -6,7 +6,7 @@ pub mod files;
 pub mod metrics;
 pub mod shutdown;
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -53,12 +53,7 @@ pub fn mode(path: &Path) -> u32 {
         & 0o777
 }
 
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("port")
-}
+pub use crate::wire::free_port;
 
 /// One HTTP/1.1 request over a fresh connection, with extra header lines; returns status and body.
 pub fn http(
@@ -68,32 +63,13 @@ pub fn http(
     headers: &[(&str, &str)],
     body: Option<&str>,
 ) -> Option<(u16, String)> {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
-    let body = body.unwrap_or("");
-    let extra: String = headers
-        .iter()
-        .map(|(k, v)| format!("{k}: {v}\r\n"))
-        .collect();
-    let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: localhost\r\n{extra}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    s.write_all(req.as_bytes()).ok()?;
-    read_response(&mut s)
+    crate::wire::request(port, method, path, headers, body, Duration::from_secs(30))
+        .map(|a| (a.status, a.body))
 }
 
 /// Read a whole `Connection: close` response.
 pub fn read_response(s: &mut TcpStream) -> Option<(u16, String)> {
-    let mut out = Vec::new();
-    s.read_to_end(&mut out).ok()?;
-    let out = String::from_utf8_lossy(&out).into_owned();
-    let status = out.split_whitespace().nth(1)?.parse().ok()?;
-    let body = out
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    Some((status, body))
+    crate::wire::read_answer(s).map(|a| (a.status, a.body))
 }
 
 /// The service, started from the binary.
