@@ -230,6 +230,34 @@ pub fn find(conn: &mut crate::db::DbConnection, number: &str) -> AppResult<Recei
     })
 }
 
+/// A receipt's head as loaded: id, number, seller, issued at, recorded by.
+pub type HeadRow = (String, String, String, NaiveDateTime, Option<String>);
+/// A receipt line as loaded: receipt id, lot id, weight, price.
+pub type LineRow = (String, String, i64, i64);
+
+/// Receipts from their heads and the lines of those heads.
+pub fn assemble(heads: Vec<HeadRow>, lines: &[LineRow]) -> Vec<Receipt> {
+    heads
+        .into_iter()
+        .map(|(id, number, seller_id, issued_at, recorded_by)| Receipt {
+            lines: lines
+                .iter()
+                .filter(|l| l.0 == id)
+                .map(|l| ReceiptLine {
+                    lot_id: l.1.clone(),
+                    weight_g: l.2,
+                    price_fen: l.3,
+                })
+                .collect(),
+            id,
+            number,
+            seller_id,
+            issued_at,
+            recorded_by,
+        })
+        .collect()
+}
+
 /// Every receipt with its lines (for audit verification).
 pub fn all(conn: &mut crate::db::DbConnection) -> QueryResult<Vec<Receipt>> {
     type Row = (String, String, String, NaiveDateTime, Option<String>);
@@ -251,25 +279,7 @@ pub fn all(conn: &mut crate::db::DbConnection) -> QueryResult<Vec<Receipt>> {
             receipt_lines::price_fen,
         ))
         .load(conn)?;
-    Ok(heads
-        .into_iter()
-        .map(|(id, number, seller_id, issued_at, recorded_by)| Receipt {
-            lines: lines
-                .iter()
-                .filter(|l| l.0 == id)
-                .map(|l| ReceiptLine {
-                    lot_id: l.1.clone(),
-                    weight_g: l.2,
-                    price_fen: l.3,
-                })
-                .collect(),
-            id,
-            number,
-            seller_id,
-            issued_at,
-            recorded_by,
-        })
-        .collect())
+    Ok(assemble(heads, &lines))
 }
 
 /// A receipt line as anyone sees it.

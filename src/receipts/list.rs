@@ -4,7 +4,7 @@ use actix_web::{get, web};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::handlers::{Receipt, ReceiptLine};
+use super::handlers::Receipt;
 use crate::app::AppState;
 use crate::db::DbConnection;
 use crate::error::AppResult;
@@ -47,25 +47,7 @@ pub fn of_seller(
             receipt_lines::price_fen,
         ))
         .load(conn)?;
-    let items = heads
-        .into_iter()
-        .map(|(id, number, seller_id, issued_at, recorded_by)| Receipt {
-            lines: lines
-                .iter()
-                .filter(|l| l.0 == id)
-                .map(|l| ReceiptLine {
-                    lot_id: l.1.clone(),
-                    weight_g: l.2,
-                    price_fen: l.3,
-                })
-                .collect(),
-            id,
-            number,
-            seller_id,
-            issued_at,
-            recorded_by,
-        })
-        .collect();
+    let items = super::handlers::assemble(heads, &lines);
     Ok((items, total))
 }
 

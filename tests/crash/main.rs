@@ -9,7 +9,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod db;
+#[path = "../api/common.rs"]
+mod common;
 mod http;
 mod load;
 
@@ -200,7 +201,7 @@ fn writes_survive_sigkill_exactly_once() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(5);
     let started = Instant::now();
-    let db = db::TestDb::new();
+    let db = common::TestDb::new();
     let dir = tempfile::tempdir().expect("dir");
     let demo = http::niuyang(&db.url, dir.path())
         .args(["demo", "--json"])
