@@ -48,7 +48,160 @@ fn with_database(base: &str, name: &str) -> String {
     url
 }
 
+/// What a template database holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Template {
+    /// Migrated, nothing else.
+    Migrated,
+    /// Migrated, with the demo dataset (default rule settings).
+    Demo,
+}
+
+/// A template built once per test process: its URL (SQLite file or PostgreSQL database name) and, for the
+/// demo, the demo's output (accounts with their passwords).
+struct Built {
+    source: String,
+    demo: Option<Value>,
+}
+
+static MIGRATED: std::sync::OnceLock<Built> = std::sync::OnceLock::new();
+static DEMO: std::sync::OnceLock<Built> = std::sync::OnceLock::new();
+
+/// Where this process keeps its SQLite templates; folders left by test processes that are gone are removed.
+fn template_dir() -> std::path::PathBuf {
+    let root = std::env::temp_dir();
+    if let Ok(entries) = std::fs::read_dir(&root) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if let Some(pid) = name.strip_prefix("niuyang-test-templates-") {
+                if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+                    let _ = std::fs::remove_dir_all(e.path());
+                }
+            }
+        }
+    }
+    let dir = root.join(format!("niuyang-test-templates-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("template dir");
+    dir
+}
+
+/// Drop the PostgreSQL templates of test processes that are gone.
+fn drop_stale_pg_templates(admin: &mut diesel::pg::PgConnection) {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct Name {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        datname: String,
+    }
+    let names: Vec<Name> =
+        diesel::sql_query("SELECT datname FROM pg_database WHERE datname LIKE 'niuyang_tmpl_%'")
+            .load(admin)
+            .unwrap_or_default();
+    for n in names {
+        let pid = n.datname.split('_').nth(2).unwrap_or_default().to_string();
+        if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = admin.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                n.datname
+            ));
+        }
+    }
+}
+
+/// Build a template: a database migrated (and loaded with the demo), every connection to it closed.
+fn build_template(kind: Template) -> Built {
+    let tag = match kind {
+        Template::Migrated => "migrated",
+        Template::Demo => "demo",
+    };
+    let (url, source) = match postgres_base() {
+        Some(base) => {
+            let name = format!("niuyang_tmpl_{}_{tag}", std::process::id());
+            let mut admin =
+                diesel::pg::PgConnection::establish(&base).expect("connect to the test server");
+            drop_stale_pg_templates(&mut admin);
+            admin
+                .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .expect("drop an old template");
+            admin
+                .batch_execute(&format!("CREATE DATABASE {name}"))
+                .expect("create the template");
+            (with_database(&base, &name), name)
+        }
+        None => {
+            let path = template_dir().join(format!("{tag}.db"));
+            let _ = std::fs::remove_file(&path);
+            let url = path.to_string_lossy().into_owned();
+            (url.clone(), url)
+        }
+    };
+    let demo = {
+        let db = Db::connect_once(&url, 2).expect("connect to the template");
+        db.migrate().expect("migrate the template");
+        let demo = (kind == Template::Demo).then(|| {
+            let out =
+                niuyang::demo::load(&db, &niuyang::config::RuleSettings::default()).expect("demo");
+            serde_json::to_value(&out).expect("json")
+        });
+        niuyang::audit::seal_all(&db).expect("seal");
+        if postgres_base().is_none() {
+            db.read_now(|c| Ok(c.batch_execute("PRAGMA wal_checkpoint(TRUNCATE)")?))
+                .expect("checkpoint");
+        }
+        demo
+    };
+    Built { source, demo }
+}
+
 impl TestDb {
+    /// A database of the test's own, copied from a template built once per test process (migrating and
+    /// loading the demo for every test took most of the suite's time).
+    pub fn from_template(kind: Template) -> (TestDb, Option<Value>) {
+        let cell = match kind {
+            Template::Migrated => &MIGRATED,
+            Template::Demo => &DEMO,
+        };
+        let built = cell.get_or_init(|| build_template(kind));
+        let db = match postgres_base() {
+            Some(base) => {
+                let name = format!("niuyang_test_{}", uuid::Uuid::new_v4().simple());
+                let mut admin =
+                    diesel::pg::PgConnection::establish(&base).expect("connect to the test server");
+                // A copy needs the template to itself for a moment; another test's copy may hold it.
+                let mut tries = 0;
+                loop {
+                    match admin
+                        .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {}", built.source))
+                    {
+                        Ok(()) => break,
+                        Err(e) if tries < 50 => {
+                            tries += 1;
+                            let _ = e;
+                            std::thread::sleep(std::time::Duration::from_millis(100));
+                        }
+                        Err(e) => panic!("copy the template: {e}"),
+                    }
+                }
+                TestDb {
+                    url: with_database(&base, &name),
+                    _dir: None,
+                    pg: Some((base, name)),
+                }
+            }
+            None => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let path = dir.path().join("test.db");
+                std::fs::copy(&built.source, &path).expect("copy the template");
+                TestDb {
+                    url: path.to_string_lossy().into_owned(),
+                    _dir: Some(dir),
+                    pg: None,
+                }
+            }
+        };
+        (db, built.demo.clone())
+    }
+
     pub fn new() -> TestDb {
         match postgres_base() {
             Some(base) => {
@@ -167,7 +320,11 @@ impl TestApp {
     }
 
     pub fn with_all(settings: AuthSettings, rules: niuyang::config::RuleSettings) -> TestApp {
-        let db = TestDb::new();
+        Self::on(TestDb::from_template(Template::Migrated).0, settings, rules)
+    }
+
+    /// The application over this database (migrated here if it is not yet).
+    fn on(db: TestDb, settings: AuthSettings, rules: niuyang::config::RuleSettings) -> TestApp {
         let pool = Db::connect(&db.url, 4).expect("connect");
         pool.migrate().expect("migrate");
         let state = web::Data::new(AppState {
@@ -190,14 +347,25 @@ impl TestApp {
 
     /// An application with the demo dataset and a token for every demo account.
     pub fn with_demo() -> TestApp {
-        let mut app = Self::empty();
-        app.load_demo();
+        let (db, demo) = TestDb::from_template(Template::Demo);
+        let mut app = Self::on(
+            db,
+            AuthSettings::default(),
+            niuyang::config::RuleSettings::default(),
+        );
+        app.take_accounts(&demo.expect("the demo template's accounts"));
         app
     }
 
+    /// Load the demo dataset now (with this application's rules) and take a token for every account.
     pub fn load_demo(&mut self) {
         let out = niuyang::demo::load(&self.state.db, &self.state.rules).expect("demo");
         let json = serde_json::to_value(&out).expect("json");
+        self.take_accounts(&json);
+    }
+
+    /// A token for every account of the demo's output.
+    fn take_accounts(&mut self, json: &Value) {
         for a in json["accounts"].as_array().expect("accounts") {
             let username = a["username"].as_str().unwrap_or_default().to_string();
             let user = self
