@@ -13,24 +13,9 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::Auth;
 use crate::config::{DatabaseSettings, RuleSettings, ServeSettings};
-use crate::db::Db;
 use crate::error::{extract, AppError};
 
-/// What every request handler can reach.
-pub struct AppState {
-    /// The database.
-    pub db: Db,
-    /// Authentication.
-    pub auth: Arc<Auth>,
-    /// Rule parameters and public addresses.
-    pub rules: Arc<RuleSettings>,
-    /// Verification answers, emptied on every recall and disposal.
-    pub verify_cache: Arc<crate::verify::cache::VerificationCache>,
-    /// Verifications counted and not yet written.
-    pub verify_counter: Arc<crate::verify::counter::VerificationCounter>,
-    /// Metrics for `/metrics`.
-    pub metrics: Arc<crate::metrics::Metrics>,
-}
+pub use crate::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -149,7 +134,7 @@ pub fn prepare(
     serve: &ServeSettings,
     rules: &RuleSettings,
 ) -> anyhow::Result<web::Data<AppState>> {
-    let db = crate::cli::open_db(db_settings)?;
+    let db = crate::bootstrap::open_db(db_settings)?;
     if serve.auth.jwt_secret.is_none() {
         // The key's folder, when the service makes it, is owner-only like the key.
         crate::private_files::create_private_dir(&db_settings.data_dir)?;

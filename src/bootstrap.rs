@@ -1,4 +1,5 @@
-//! First start: the platform operator's organisation and the `admin` account.
+//! Opening the database (connect and migrate) and the first start: the platform operator's organisation and
+//! the `admin` account.
 
 use diesel::prelude::*;
 
@@ -67,4 +68,22 @@ pub fn ensure_admin(db: &Db, configured: Option<&str>) -> AppResult<bool> {
         }
     }
     Ok(created)
+}
+
+/// Connect to the configured database and apply pending migrations.
+pub fn open_db(settings: &crate::config::DatabaseSettings) -> anyhow::Result<Db> {
+    migrated(Db::connect_with(&settings.url(), &settings.options())?)
+}
+
+/// Open the database for a one-shot command (no idle connections kept), migrating it.
+pub fn open_db_once(settings: &crate::config::DatabaseSettings) -> anyhow::Result<Db> {
+    migrated(Db::connect_once_with(&settings.url(), &settings.options())?)
+}
+
+fn migrated(db: Db) -> anyhow::Result<Db> {
+    let applied = db.migrate()?;
+    if !applied.is_empty() {
+        tracing::info!(?applied, "migrations applied");
+    }
+    Ok(db)
 }

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::bootstrap::open_db_once;
 use crate::config::{DatabaseSettings, RuleSettings, ServeSettings};
-use crate::db::Db;
 use crate::policy::Role;
 
 /// Niuyang: traceability for Guangzhou's cattle and sheep designated slaughter (穗府规〔2018〕8号).
@@ -86,24 +86,6 @@ enum UserCommand {
 enum AuditCommand {
     /// Verify the audit trail; exits 1 and names the first broken entry when it is not sound.
     Verify,
-}
-
-/// Connect to the configured database and apply pending migrations.
-pub fn open_db(settings: &DatabaseSettings) -> anyhow::Result<Db> {
-    migrated(Db::connect_with(&settings.url(), &settings.options())?)
-}
-
-/// Open the database for a one-shot command (no idle connections kept), migrating it.
-fn open_db_once(settings: &DatabaseSettings) -> anyhow::Result<Db> {
-    migrated(Db::connect_once_with(&settings.url(), &settings.options())?)
-}
-
-fn migrated(db: Db) -> anyhow::Result<Db> {
-    let applied = db.migrate()?;
-    if !applied.is_empty() {
-        tracing::info!(?applied, "migrations applied");
-    }
-    Ok(db)
 }
 
 /// Parse the command line and run it.

@@ -3,8 +3,8 @@
 
 use actix_web::{get, web, HttpResponse};
 
-use crate::app::AppState;
 use crate::db::Readiness;
+use crate::state::AppState;
 
 /// The process is up.
 #[utoipa::path(tag = "health", responses((status = 200, description = "alive")))]

@@ -37,6 +37,7 @@ pub mod schema;
 pub mod shipments;
 pub mod slaughterhouses;
 pub mod stalls;
+pub mod state;
 pub mod stock;
 pub mod telemetry;
 pub mod time;

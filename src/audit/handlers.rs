@@ -3,9 +3,9 @@
 use actix_web::{get, web};
 
 use super::verify::{verify_and_checkpoint, VerifyReport};
-use crate::app::AppState;
 use crate::error::{AppResult, Problem};
 use crate::policy::{Action, Actor};
+use crate::state::AppState;
 
 /// Verify the audit trail (admin and regulators): the chain, its tip, the last checkpoint, and every
 /// audited row. Names the first broken entry. A sound trail leaves a new checkpoint.

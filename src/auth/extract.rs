@@ -8,9 +8,9 @@ use std::pin::Pin;
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 
-use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 use crate::policy::{Actor, Role};
+use crate::state::AppState;
 use crate::users::queries;
 
 /// An actor that may still have to change a generated password: only for the password change and `me`.

@@ -7,9 +7,9 @@ use utoipa::ToSchema;
 
 use super::extract::PendingActor;
 use super::{password, throttle};
-use crate::app::AppState;
 use crate::error::{AppError, AppResult, Problem};
 use crate::policy::Role;
+use crate::state::AppState;
 use crate::users::queries;
 
 /// Login request.

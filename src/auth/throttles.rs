@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::throttle;
-use crate::app::AppState;
 use crate::error::{AppError, AppResult, Problem};
 use crate::policy::{Action, Actor};
+use crate::state::AppState;
 
 /// Most entries of each kind listed (those waiting longest first).
 const LIST_LIMIT: usize = 500;

@@ -8,7 +8,6 @@ use utoipa::ToSchema;
 
 use super::model::*;
 use super::queries::{self, NewBatch, NewProductCertificate};
-use crate::app::AppState;
 use crate::disposals::model::Disposal;
 use crate::error::{AppError, AppResult, Problem};
 use crate::idempotency::{self, IdempotencyKey};
@@ -17,6 +16,7 @@ use crate::lots::model::LotView;
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor};
 use crate::slaughterhouses::model::Species;
+use crate::state::AppState;
 use crate::validate::text;
 
 /// Heads drawn from one intake.

@@ -6,13 +6,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{BuyerKind, BuyerProfile};
-use crate::app::AppState;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult, Problem};
 use crate::organisations::model::{District, OrgKind, Organisation};
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor, Owner, Scope};
 use crate::schema::{buyer_profiles, organisations};
+use crate::state::AppState;
 use crate::validate::text;
 
 /// Register a buyer.

@@ -8,12 +8,12 @@ use utoipa::{IntoParams, ToSchema};
 use super::domain;
 use super::model::{AnimalCertificate, AnimalCertificateType, CertificateWithTags};
 use super::queries;
-use crate::app::AppState;
 use crate::error::{AppError, AppResult, Problem};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor};
 use crate::slaughterhouses::model::Species;
+use crate::state::AppState;
 use crate::validate::text;
 
 /// Record an animal certificate.

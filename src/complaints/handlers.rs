@@ -9,12 +9,12 @@ use super::domain::{self, Mover};
 use super::model::*;
 use super::queries::{self, ComplaintFilter, Deadlines, NewComplaint};
 use super::views::{staff_view, ticket_view};
-use crate::app::AppState;
 use crate::error::{AppError, AppResult, Problem};
 use crate::idempotency::{self, Answer, Bound, IdempotencyKey};
 use crate::organisations::model::District;
 use crate::paging::{Page, PageParams};
 use crate::policy::{Actor, Role};
+use crate::state::AppState;
 use crate::validate::{bounded, optional_text};
 
 /// A complaint, as filed on the web or entered by a hotline operator.

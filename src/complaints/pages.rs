@@ -11,11 +11,11 @@ use utoipa::IntoParams;
 
 use super::handlers::{claim_reward, file, ClaimRequest, FileRequest};
 use super::model::{Category, Channel, ComplaintStatus, TicketView};
-use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 use crate::idempotency::IdempotencyKey;
 use crate::lots::labels::escape_html;
 use crate::organisations::model::District;
+use crate::state::AppState;
 
 fn t(en: bool, zh: &str, e: &str) -> String {
     if en { e } else { zh }.to_string()

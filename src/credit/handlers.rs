@@ -7,12 +7,12 @@ use utoipa::ToSchema;
 
 use super::model::{CreditEvent, CreditEventKind};
 use super::queries::{self, NewEvent};
-use crate::app::AppState;
 use crate::error::{AppError, AppResult, Problem};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::organisations::model::Organisation;
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor, Owner, Scope};
+use crate::state::AppState;
 
 fn enterprise_in_scope(
     conn: &mut crate::db::DbConnection,

@@ -8,10 +8,10 @@ use utoipa::ToSchema;
 
 use super::model::{Disposal, DisposalMethod, DisposalReason, DisposalTarget};
 use super::queries;
-use crate::app::AppState;
 use crate::error::{AppError, AppResult, Problem};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::policy::{Action, Actor};
+use crate::state::AppState;
 use crate::validate::text;
 
 /// Record a harmless disposal.

@@ -6,9 +6,9 @@ use utoipa::IntoParams;
 
 use super::range::TimeRange;
 use super::{document, queries};
-use crate::app::AppState;
 use crate::error::{AppResult, Problem};
 use crate::policy::{Action, Actor};
+use crate::state::AppState;
 
 /// The range of an export (docs/epcis.md, "Ranges").
 #[derive(Debug, Deserialize, IntoParams)]

@@ -9,12 +9,12 @@ use utoipa::ToSchema;
 use super::domain::Arrival;
 use super::model::{IntakeCheck, IntakeWithTags};
 use super::queries;
-use crate::app::AppState;
 use crate::error::{AppError, AppResult, Problem};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor, Scope};
 use crate::slaughterhouses::model::Species;
+use crate::state::AppState;
 use crate::validate::text;
 
 /// Record an intake at the caller's slaughterhouse.

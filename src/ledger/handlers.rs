@@ -6,11 +6,11 @@ use utoipa::ToSchema;
 
 use super::model::{LedgerEntry, ScanResult};
 use super::queries::{self, Confirmation};
-use crate::app::AppState;
 use crate::error::{AppError, AppResult, Problem};
 use crate::idempotency::{self, Answer, IdempotencyKey};
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor};
+use crate::state::AppState;
 
 /// What the phone's QR reader gave.
 #[derive(Debug, Deserialize, ToSchema)]

@@ -8,11 +8,11 @@ use utoipa::ToSchema;
 use super::labels::{self, LabelData};
 use super::model::{Correction, LotView, ProductKind, Storage};
 use super::queries::{self, NewLot};
-use crate::app::AppState;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult, Problem};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::policy::{Action, Actor, Scope};
+use crate::state::AppState;
 use crate::validate::text;
 
 /// One lot to make.

@@ -5,8 +5,8 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 
 /// Does the request carry the bearer secret? Compared in constant time.
 fn authorized(req: &HttpRequest, token: &str) -> bool {

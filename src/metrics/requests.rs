@@ -9,7 +9,7 @@ use actix_web::middleware::Next;
 use actix_web::web;
 
 use super::RequestLabels;
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// The label of a route that matched nothing.
 pub const UNMATCHED: &str = "unmatched";

@@ -6,10 +6,10 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::model::{District, OrgKind, Organisation};
 use super::queries;
-use crate::app::AppState;
 use crate::error::{AppError, AppResult, Problem};
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor};
+use crate::state::AppState;
 
 /// Create an organisation. Slaughterhouses are created by designation (`POST /slaughterhouses`).
 #[derive(Debug, Deserialize, ToSchema)]

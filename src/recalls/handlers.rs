@@ -9,13 +9,13 @@ use utoipa::ToSchema;
 use super::model::{Recall, RecallScope, RecallWithdrawal};
 use super::queries::{self, RecallMade};
 use super::report::{self, RecallReport};
-use crate::app::AppState;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult, Problem};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor, Owner, Scope};
 use crate::schema::{animal_certificates, recall_withdrawals, recalls, slaughter_batches};
+use crate::state::AppState;
 use crate::validate::text;
 
 /// A recall, or its withdrawal: why.

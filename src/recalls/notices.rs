@@ -8,7 +8,6 @@ use utoipa::ToSchema;
 
 use super::model::{RecallNotice, RecallResponse, ResponseKind};
 use super::report::{self, Notification};
-use crate::app::AppState;
 use crate::db::DbConnection;
 use crate::disposals::model::{DisposalMethod, DisposalReason};
 use crate::error::{AppError, AppResult, Problem};
@@ -16,6 +15,7 @@ use crate::idempotency::{self, IdempotencyKey};
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor};
 use crate::schema::{recall_notices, recall_responses};
+use crate::state::AppState;
 use crate::stock::queries as stock;
 use crate::validate::{optional_text, text};
 

@@ -7,11 +7,11 @@ use rand::distributions::{Alphanumeric, DistString};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::app::AppState;
 use crate::error::{AppError, AppResult, Problem};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::policy::{Action, Actor};
 use crate::schema::{lots, receipt_lines, receipts};
+use crate::state::AppState;
 use crate::stock::queries as stock;
 
 /// One line of a receipt.

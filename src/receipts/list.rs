@@ -5,12 +5,12 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::handlers::Receipt;
-use crate::app::AppState;
 use crate::db::DbConnection;
 use crate::error::AppResult;
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor};
 use crate::schema::{receipt_lines, receipts};
+use crate::state::AppState;
 
 /// A seller's receipts with their lines, newest first, and how many there are.
 pub fn of_seller(

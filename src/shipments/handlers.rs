@@ -7,12 +7,12 @@ use utoipa::ToSchema;
 
 use super::model::{ShipmentLine, ShipmentWithLines};
 use super::queries;
-use crate::app::AppState;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult, Problem};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor, Owner, Scope};
+use crate::state::AppState;
 use crate::validate::text;
 
 /// One line of a shipment.

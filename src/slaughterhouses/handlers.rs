@@ -10,11 +10,11 @@ use super::domain::{self, Refusal, StatusAction};
 use super::model::*;
 use super::queries::{self, Amendment, ListFilter, NewFeeItem, NewSlaughterhouse, Slaughterhouse};
 use super::uscc;
-use crate::app::AppState;
 use crate::error::{AppError, AppResult, Problem};
 use crate::organisations::model::District;
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor};
+use crate::state::AppState;
 use crate::validate::text;
 
 /// A halal certification.

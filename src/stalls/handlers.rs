@@ -8,7 +8,6 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::app::AppState;
 use crate::buyers::model::BuyerKind;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult, Problem};
@@ -16,6 +15,7 @@ use crate::lots::labels::{escape_html, format_weight};
 use crate::lots::model::LotStatus;
 use crate::organisations::model::District;
 use crate::schema::{inspection_certificates, product_certificates, sold_out_marks};
+use crate::state::AppState;
 use crate::stock::queries as stock;
 
 /// One lot on the board.

@@ -8,13 +8,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::queries as stock;
-use crate::app::AppState;
 use crate::disposals::model::{Disposal, DisposalMethod, DisposalReason};
 use crate::error::{AppError, AppResult, Problem};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::lots::model::{Lot, LotView};
 use crate::policy::{Action, Actor};
 use crate::schema::{lot_splits, lots, sold_out_marks};
+use crate::state::AppState;
 use crate::validate::text;
 
 /// One child lot.

@@ -7,9 +7,9 @@ use utoipa::{IntoParams, ToSchema};
 use super::backward::BackwardStart;
 use super::forward::ForwardStart;
 use super::model::TraceGraph;
-use crate::app::AppState;
 use crate::error::{AppError, AppResult, Problem};
 use crate::policy::{Action, Actor};
+use crate::state::AppState;
 
 /// How the answer comes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, ToSchema)]

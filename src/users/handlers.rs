@@ -7,11 +7,11 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::model::{UserView, VetAssignment};
 use super::queries::{self, NewUser};
-use crate::app::AppState;
 use crate::auth::password;
 use crate::error::{AppError, AppResult, Problem};
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor, Role};
+use crate::state::AppState;
 
 /// Create an account.
 #[derive(Debug, Deserialize, ToSchema)]

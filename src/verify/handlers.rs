@@ -9,9 +9,9 @@ use utoipa::IntoParams;
 
 use super::cache::Cached;
 use super::model::{Verification, VerifyStatus};
-use crate::app::AppState;
 use crate::error::{AppResult, Problem};
 use crate::lots::labels::{escape_html, format_weight};
+use crate::state::AppState;
 
 async fn cached(state: &AppState, code: &str) -> AppResult<Cached> {
     let today = crate::time::today_china();

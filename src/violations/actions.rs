@@ -8,12 +8,12 @@ use utoipa::ToSchema;
 use super::model::{ViolationEvent, ViolationEventKind, ViolationSource};
 use super::queries::{self, NewViolation, Subject};
 use super::workflow::{self, Step, ViolationDetail};
-use crate::app::AppState;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult, Problem};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::organisations::model::{District, OrgKind};
 use crate::policy::{Action, Actor, Owner, Scope};
+use crate::state::AppState;
 use crate::validate::{text, text_max};
 
 /// Does the scope cover a violation of this subject in this district? Registered subjects by their

@@ -11,11 +11,11 @@ use super::queries::{self, NewViolation, Subject};
 use super::rules;
 use super::search::{self, Counts, Cursor, Filter, Sort};
 use super::workflow::{self, ViolationDetail};
-use crate::app::AppState;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult, Problem};
 use crate::organisations::model::District;
 use crate::policy::{Action, Actor};
+use crate::state::AppState;
 
 /// Run a write; when it is refused for breaking a rule of the notice, record the attempt against the
 /// organisation that tried (in a transaction of its own, since the write's was rolled back), naming the
