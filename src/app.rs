@@ -64,7 +64,80 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Every route of the OpenAPI document: its path split into segments (`None` for a `{parameter}`) and the
+/// methods it answers, upper case.
+type RouteTable = Vec<(Vec<Option<String>>, Vec<String>)>;
+
+fn route_table() -> &'static RouteTable {
+    static TABLE: std::sync::OnceLock<RouteTable> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let doc = serde_json::to_value(openapi_document()).unwrap_or_default();
+        let Some(paths) = doc.get("paths").and_then(|p| p.as_object()) else {
+            return Vec::new();
+        };
+        paths
+            .iter()
+            .map(|(path, item)| {
+                let segments = path
+                    .trim_matches('/')
+                    .split('/')
+                    .map(|s| (!s.starts_with('{')).then(|| s.to_string()))
+                    .collect();
+                let methods = item
+                    .as_object()
+                    .map(|m| m.keys().map(|k| k.to_uppercase()).collect())
+                    .unwrap_or_default();
+                (segments, methods)
+            })
+            .collect()
+    })
+}
+
+/// The methods a path answers to, when it is a route of the service.
+fn methods_of(path: &str) -> Option<Vec<String>> {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let mut found: Vec<String> = route_table()
+        .iter()
+        .filter(|(segments, _)| {
+            segments.len() == parts.len()
+                && segments
+                    .iter()
+                    .zip(&parts)
+                    .all(|(s, p)| s.as_deref().is_none_or(|s| s == *p) && !p.is_empty())
+        })
+        .flat_map(|(_, methods)| methods.iter().cloned())
+        .collect();
+    found.sort();
+    found.dedup();
+    (!found.is_empty()).then_some(found)
+}
+
+/// No route answers: 405 with `Allow` when the path is a route of the service under another method (TRACE,
+/// say), otherwise 404.
 async fn not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    if let Some(allowed) = methods_of(req.path()) {
+        let e = AppError::new(
+            actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            format!(
+                "{} 不支持 {} 方法，可用：{}",
+                req.path(),
+                req.method(),
+                allowed.join(", ")
+            ),
+            format!(
+                "{} does not answer {}; it answers {}",
+                req.path(),
+                req.method(),
+                allowed.join(", ")
+            ),
+        );
+        let mut res = actix_web::ResponseError::error_response(&e);
+        if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&allowed.join(", ")) {
+            res.headers_mut().insert(actix_web::http::header::ALLOW, v);
+        }
+        return Ok(res);
+    }
     Err(AppError::new(
         actix_web::http::StatusCode::NOT_FOUND,
         "no_such_route",

@@ -36,6 +36,7 @@ pub struct BackwardQuery {
     /// A receipt, by its number (as printed on it).
     pub receipt_no: Option<String>,
     /// `json` (default) or `svg`.
+    #[param(inline)]
     pub format: Option<TraceFormat>,
 }
 
@@ -55,6 +56,7 @@ pub struct ForwardQuery {
     /// A lot, by its trace code.
     pub trace_code: Option<String>,
     /// `json` (default) or `svg`.
+    #[param(inline)]
     pub format: Option<TraceFormat>,
 }
 

@@ -88,6 +88,7 @@ pub struct ViolationQuery {
     /// Last day, China time (inclusive).
     pub to: Option<NaiveDate>,
     /// `newest` (default) or `oldest` first.
+    #[param(inline)]
     pub sort: Option<Sort>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,

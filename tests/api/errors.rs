@@ -2,7 +2,7 @@
 
 use actix_web::http::{Method, StatusCode};
 use actix_web::test::TestRequest;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::common::*;
 
@@ -137,6 +137,21 @@ async fn every_error_is_problem_json_in_both_languages() {
             "no_such_route",
         ),
         (
+            request(Method::TRACE, "/api/v1/slaughterhouses", None, None),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+        ),
+        (
+            request(
+                Method::DELETE,
+                "/api/v1/slaughterhouses/00000000-0000-0000-0000-000000000000",
+                t,
+                None,
+            ),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+        ),
+        (
             request(
                 Method::GET,
                 "/api/v1/slaughterhouses/00000000-0000-0000-0000-000000000000",
@@ -253,4 +268,67 @@ async fn every_write_route_refuses_malformed_and_wrong_typed_bodies_without_a_50
         }
     }
     assert!(checked > 500, "only {checked} requests were checked");
+}
+
+/// Every `$ref` in the OpenAPI document points at a component the document has.
+#[actix_web::test]
+async fn every_reference_in_the_openapi_document_resolves() {
+    let app = TestApp::empty();
+    let api = app.get("/api/openapi.json", None).await;
+    assert_eq!(api.status, StatusCode::OK);
+    fn refs(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    match (k.as_str(), x) {
+                        ("$ref", Value::String(r)) => out.push(r.clone()),
+                        _ => refs(x, out),
+                    }
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    refs(&api.body, &mut all);
+    assert!(!all.is_empty());
+    let dangling: std::collections::BTreeSet<&String> = all
+        .iter()
+        .filter(|r| {
+            let path = r.trim_start_matches("#/");
+            path.split('/')
+                .try_fold(&api.body, |v, part| v.get(part))
+                .is_none()
+        })
+        .collect();
+    assert!(dangling.is_empty(), "dangling references: {dangling:?}");
+}
+
+/// A route asked with a method it does not answer says so (405) and names the methods it does answer.
+#[actix_web::test]
+async fn a_route_asked_with_another_method_answers_405_with_allow() {
+    let app = TestApp::empty();
+    let r = app
+        .send(request(
+            Method::TRACE,
+            "/api/v1/slaughterhouses",
+            None,
+            None,
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{r:?}");
+    assert_eq!(r.code(), "method_not_allowed");
+    let allow = r
+        .headers
+        .get("allow")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(allow.contains("GET") && allow.contains("POST"), "{allow}");
+    // A path that is no route at all stays 404.
+    let r = app
+        .send(request(Method::TRACE, "/api/v1/no/such/thing", None, None))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
