@@ -70,12 +70,17 @@ pub async fn login(
         .throttle
         .begin(&body.username, &client)
         .map_err(too_many_logins)?;
-    // Read the account and give the connection back before the (slow) password check.
+    // Read the account and give the connection back before the (slow) password check. No account name holds
+    // a control character (PostgreSQL would refuse a NUL outright): such a name is simply unknown.
     let username = body.username.clone();
-    let user = state
-        .db
-        .read(move |conn| Ok(queries::find_by_username(conn, &username)?))
-        .await?;
+    let user = if username.chars().any(char::is_control) {
+        None
+    } else {
+        state
+            .db
+            .read(move |conn| Ok(queries::find_by_username(conn, &username)?))
+            .await?
+    };
     let stored = user.as_ref().map(|u| u.password_hash.clone());
     let ok = state.auth.passwords.verify(body.password, stored).await?;
     let user = match user {

@@ -254,8 +254,19 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
-    fn split(self) -> (ListFilter, PageParams) {
-        (
+    /// The filter and the page; a search text over 100 characters or with control characters (NUL, say) is
+    /// refused.
+    fn split(self) -> AppResult<(ListFilter, PageParams)> {
+        if let Some(q) = &self.q {
+            if q.chars().count() > 100 || q.chars().any(char::is_control) {
+                return Err(AppError::bad_request(
+                    "invalid_query",
+                    "查询文字须在 100 字以内，且不能含控制字符",
+                    "the search text must be at most 100 characters, without control characters",
+                ));
+            }
+        }
+        Ok((
             ListFilter {
                 district: self.district,
                 status: self.status,
@@ -266,7 +277,7 @@ impl ListQuery {
                 limit: self.limit,
                 offset: self.offset,
             },
-        )
+        ))
     }
 }
 
@@ -284,7 +295,7 @@ pub async fn list(
     query: web::Query<ListQuery>,
 ) -> AppResult<web::Json<Page<SlaughterhouseView>>> {
     let scope = actor.authorize(Action::ReadSlaughterhouses)?;
-    let (filter, page) = query.into_inner().split();
+    let (filter, page) = query.into_inner().split()?;
     let out = state
         .db
         .read(move |conn| {
@@ -786,7 +797,7 @@ pub async fn public_list(
         limit: q.limit,
         offset: q.offset,
     }
-    .split();
+    .split()?;
     let today = crate::time::today_china();
     let out = state
         .db

@@ -199,11 +199,18 @@ pub fn list(
             );
         }
         if let Some(text) = filter.q.as_deref().filter(|t| !t.trim().is_empty()) {
-            let pattern = format!("%{}%", text.trim().replace(['%', '_'], ""));
+            // The text is matched as written: its own % and _ are escaped, not wildcards.
+            let escaped = text
+                .trim()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            let pattern = format!("%{escaped}%");
             q = q.filter(
                 organisations::name
                     .like(pattern.clone())
-                    .or(slaughterhouses::designation_no.like(pattern)),
+                    .escape('\\')
+                    .or(slaughterhouses::designation_no.like(pattern).escape('\\')),
             );
         }
         q

@@ -26,6 +26,10 @@ async fn login_returns_a_bearer_token_that_works() {
     assert_eq!(wrong.code(), "invalid_credentials");
     let nobody = app.login("nobody", "whatever-password").await;
     assert_eq!(nobody.code(), "invalid_credentials");
+    // A name with a NUL is an unknown name on both backends (PostgreSQL refuses NUL in text: it was a 500).
+    let nul = app.login("mr.city\u{0}", "whatever-password").await;
+    assert_eq!(nul.status, StatusCode::UNAUTHORIZED, "{nul:?}");
+    assert_eq!(nul.code(), "invalid_credentials");
 
     let garbage = app.get("/api/v1/me", Some("not.a.token")).await;
     assert_eq!(garbage.status, StatusCode::UNAUTHORIZED);

@@ -387,6 +387,22 @@ async fn lists_filter_and_page_and_the_public_sees_only_public_fields() {
         .get("/api/v1/slaughterhouses?q=%E7%A6%BA%E5%8D%97", Some(&sr))
         .await;
     assert_eq!(found.body["total"], 1, "search by part of the name");
+    // The search text is matched as written: % and _ are not wildcards.
+    for wild in ["%25", "_", "%25%25", "%5C"] {
+        let r = app
+            .get(&format!("/api/v1/public/slaughterhouses?q={wild}"), None)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{wild}: {r:?}");
+        assert_eq!(r.body["total"], 0, "{wild} lists nothing: {r:?}");
+    }
+    // A NUL or another control character is refused, on both backends, never a 500.
+    for bad in ["%00", "a%00b", "%1B"] {
+        let r = app
+            .get(&format!("/api/v1/public/slaughterhouses?q={bad}"), None)
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}: {r:?}");
+        assert_eq!(r.code(), "invalid_query");
+    }
 
     let public = app.get("/api/v1/public/slaughterhouses", None).await;
     assert_eq!(public.status, StatusCode::OK);
