@@ -1,4 +1,11 @@
-//! Money is kept in fen (分); this shows it in yuan (元) with two decimals.
+//! Money is kept in fen (分); this shows it in yuan (元) with two decimals, and bounds what the trade can
+//! mean, so that no total can overflow.
+
+/// The most one line of a sales receipt may cost: ¥1,000,000 (a receipt has at most 50 lines).
+pub const MAX_RECEIPT_LINE_FEN: i64 = 100_000_000;
+
+/// The most a kilogram may cost on a shipment: ¥100,000.
+pub const MAX_UNIT_PRICE_FEN: i64 = 10_000_000;
 
 /// `12345` fen → `"123.45"`.
 pub fn yuan(fen: i64) -> String {

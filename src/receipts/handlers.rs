@@ -24,7 +24,8 @@ pub struct ReceiptLine {
     pub lot_id: String,
     /// Weight sold, grams.
     pub weight_g: i64,
-    /// Price of the line, fen.
+    /// Price of the line, fen (at most ¥1,000,000).
+    #[schema(minimum = 0, maximum = 100_000_000)]
     pub price_fen: i64,
 }
 
@@ -98,12 +99,14 @@ pub async fn issue(
     let mut lines = body.into_inner().lines;
     if lines.is_empty()
         || lines.len() > 50
-        || lines.iter().any(|l| l.weight_g <= 0 || l.price_fen < 0)
+        || lines.iter().any(|l| {
+            l.weight_g <= 0 || !(0..=crate::money::MAX_RECEIPT_LINE_FEN).contains(&l.price_fen)
+        })
     {
         return Err(AppError::unprocessable(
             "invalid_lines",
-            "凭据须有 1 至 50 行，重量大于 0，金额不为负",
-            "a receipt has 1 to 50 lines, weights above 0 and prices not negative",
+            "凭据须有 1 至 50 行，重量大于 0，每行金额在 0 至 1,000,000 元之间",
+            "a receipt has 1 to 50 lines, weights above 0 and each line's price from 0 to ¥1,000,000",
         ));
     }
     lines.sort();
@@ -358,19 +361,17 @@ pub async fn page(
     for l in &r.lines {
         let _ = write!(
             h,
-            "<tr><td><a href=\"/t/{c}\">{c}</a></td><td>{p}</td><td>{w}</td><td>¥{y}.{f:02}</td></tr>",
+            "<tr><td><a href=\"/t/{c}\">{c}</a></td><td>{p}</td><td>{w}</td><td>¥{y}</td></tr>",
             c = escape_html(&l.trace_code),
             p = escape_html(&l.product_name),
             w = format_weight(l.weight_g),
-            y = l.price_fen / 100,
-            f = l.price_fen % 100,
+            y = crate::money::yuan(l.price_fen),
         );
     }
     let _ = write!(
         h,
-        "</table><p>合计 Total ¥{}.{:02}</p></body></html>",
-        r.total_fen / 100,
-        r.total_fen % 100
+        "</table><p>合计 Total ¥{}</p></body></html>",
+        crate::money::yuan(r.total_fen)
     );
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
@@ -399,7 +400,10 @@ async fn public_receipt(state: &AppState, number: String) -> AppResult<PublicRec
                 });
             }
             Ok(PublicReceipt {
-                total_fen: r.lines.iter().map(|l| l.price_fen).sum(),
+                total_fen: r
+                    .lines
+                    .iter()
+                    .fold(0i64, |t, l| t.saturating_add(l.price_fen)),
                 number: r.number,
                 seller_name,
                 issued_at: r.issued_at,

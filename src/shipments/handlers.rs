@@ -23,7 +23,8 @@ pub struct LineRequest {
     pub lot_id: uuid::Uuid,
     /// Weight, grams.
     pub weight_g: i64,
-    /// Price per kilogram, fen.
+    /// Price per kilogram, fen (at most ¥100,000).
+    #[schema(minimum = 0, maximum = 10_000_000)]
     pub unit_price_fen: i64,
 }
 
@@ -75,11 +76,11 @@ pub async fn create(
     let mut seen = std::collections::HashSet::new();
     let mut lines = Vec::new();
     for l in &b.lines {
-        if l.weight_g <= 0 || l.unit_price_fen < 0 {
+        if l.weight_g <= 0 || !(0..=crate::money::MAX_UNIT_PRICE_FEN).contains(&l.unit_price_fen) {
             return Err(AppError::unprocessable(
                 "invalid_quantity",
-                "重量须大于 0，单价（分）不能为负",
-                "weight must be more than 0 and the price (fen) not negative",
+                "重量须大于 0，单价在每千克 0 至 100,000 元之间",
+                "weight must be more than 0 and the price from 0 to ¥100,000 per kg",
             ));
         }
         if !seen.insert(l.lot_id) {

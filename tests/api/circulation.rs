@@ -277,6 +277,16 @@ async fn shipments_are_refused_with_their_own_codes_and_leave_attempts() {
             .code(),
         "exceeds_available_weight"
     );
+    // A price per kilogram the trade cannot mean (i64::MAX was accepted).
+    let absurd = app
+        .post(
+            "/api/v1/shipments",
+            Some(&c.sh),
+            json!({"buyer_id": trader, "voucher_no": "X-0",
+                   "lines": [{"lot_id": ids[0], "weight_g": 1, "unit_price_fen": i64::MAX}]}),
+        )
+        .await;
+    assert_eq!(absurd.code(), "invalid_quantity", "{absurd:?}");
     assert_eq!(
         ship(&app, &c.sh, &trader, "X-2", &[(&ids[0], 60_000)])
             .await
@@ -778,6 +788,21 @@ async fn holders_split_sell_dispose_and_show_their_stock_on_the_board() {
         )
         .await;
     assert_eq!(too_much.code(), "exceeds_holding");
+    // Prices the trade cannot mean are refused, so no total overflows (two lines at i64::MAX were accepted
+    // and the page showed "¥0.-2").
+    let absurd = app
+        .post(
+            "/api/v1/receipts",
+            Some(&stall_token),
+            json!({"lines": [{"lot_id": child_id, "weight_g": 1, "price_fen": i64::MAX}]}),
+        )
+        .await;
+    assert_eq!(
+        absurd.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{absurd:?}"
+    );
+    assert_eq!(absurd.code(), "invalid_lines");
     let receipt = app
         .post(
             "/api/v1/receipts",
