@@ -172,12 +172,9 @@ impl AppError {
                 Self::not_found("记录", "record").problem()
             }
             AppError::Database(e @ DieselError::DatabaseError(kind, info)) => match kind {
-                DatabaseErrorKind::UniqueViolation => Self::conflict(
-                    "duplicate",
-                    "已存在相同的记录（编号或名称重复）",
-                    format!("a record with the same key exists ({})", info.message()),
-                )
-                .problem(),
+                DatabaseErrorKind::UniqueViolation => {
+                    unique_conflict(info.message(), info.constraint_name()).problem()
+                }
                 DatabaseErrorKind::ForeignKeyViolation => Self::unprocessable(
                     "unknown_reference",
                     "引用的记录不存在",
@@ -242,6 +239,41 @@ impl AppError {
             "服务器内部错误，已记录，请稍后再试",
             "internal error; it has been logged",
         )
+    }
+}
+
+/// Unique keys that have a refusal of their own: `table.column` as SQLite names it, the constraint or index
+/// name PostgreSQL reports, code, Chinese, English.
+const UNIQUE_KEYS: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "complaints.work_order_no",
+        "complaints_work_order",
+        "work_order_no_taken",
+        "该 12345 工单号已录入过",
+        "this 12345 work-order number has been entered already",
+    ),
+    (
+        "users.username",
+        "users_username_key",
+        "username_taken",
+        "该用户名已被使用",
+        "this username is taken",
+    ),
+];
+
+/// A unique key clashed: the key's own refusal when it has one, otherwise `duplicate`, never the database's
+/// wording (it names tables and values).
+fn unique_conflict(message: &str, constraint: Option<&str>) -> AppError {
+    let found = UNIQUE_KEYS
+        .iter()
+        .find(|(key, name, ..)| message.contains(key) || constraint == Some(*name));
+    match found {
+        Some((_, _, code, zh, en)) => AppError::conflict(code, *zh, *en),
+        None => AppError::conflict(
+            "duplicate",
+            "已存在相同的记录（编号或名称重复）",
+            "a record with the same number or name exists",
+        ),
     }
 }
 

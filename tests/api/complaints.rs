@@ -80,6 +80,12 @@ async fn story_5_a_phoned_in_report_of_water_injected_beef_to_its_reward() {
         )
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT, "{again:?}");
+    // With the domain's own code, not the database's wording (it said "UNIQUE constraint failed: …").
+    assert_eq!(again.code(), "work_order_no_taken", "{again:?}");
+    assert!(
+        !again.body.to_string().contains("UNIQUE")
+            && !again.body.to_string().contains("complaints.")
+    );
 
     // The reporter follows it: received, nothing personal of staff.
     let seen = lookup(&app, &ticket, &code).await;
