@@ -304,6 +304,149 @@ impl ResponseError for AppError {
     }
 }
 
+/// What the parsers say, in words a client can act on (never "at line 1 column 24" or a crate's wording).
+pub mod words {
+    /// A JSON body that could not be read: Chinese and English.
+    pub fn json(e: &serde_json::Error) -> (String, String) {
+        use serde_json::error::Category;
+        let at = format!("（第 {} 行第 {} 列附近）", e.line(), e.column());
+        let at_en = format!(" (near line {}, column {})", e.line(), e.column());
+        match e.classify() {
+            Category::Eof => (
+                format!("请求内容不完整，JSON 提前结束{at}"),
+                format!("the body ends before its JSON does{at_en}"),
+            ),
+            Category::Syntax | Category::Io => (
+                format!("请求内容不是合法的 JSON{at}"),
+                format!("the body is not valid JSON{at_en}"),
+            ),
+            Category::Data => value(&e.to_string()),
+        }
+    }
+
+    /// A value that did not fit its field (body, path or query), from the deserializer's message.
+    pub fn value(message: &str) -> (String, String) {
+        let m = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(message)
+            .trim_start_matches("Path deserialize error: ")
+            .trim_start_matches("Query deserialize error: ")
+            .trim();
+        let quoted = |m: &str| m.split('`').nth(1).map(str::to_string);
+        if let Some(field) = m.strip_prefix("missing field").and_then(|_| quoted(m)) {
+            return (
+                format!("缺少字段 {field}"),
+                format!("the field {field} is missing"),
+            );
+        }
+        if let Some(field) = m.strip_prefix("unknown field").and_then(|_| quoted(m)) {
+            return (
+                format!("没有字段 {field}"),
+                format!("there is no field {field}"),
+            );
+        }
+        if let Some(field) = m.strip_prefix("duplicate field").and_then(|_| quoted(m)) {
+            return (
+                format!("字段 {field} 出现了两次"),
+                format!("the field {field} is given twice"),
+            );
+        }
+        if m.contains("UUID parsing failed") || m.contains("urn:uuid") {
+            return (
+                "编号须为 UUID（如 3f2b8c1e-5a7d-4e21-9c0b-6d8e2f1a4b57）".into(),
+                "an id must be a UUID (e.g. 3f2b8c1e-5a7d-4e21-9c0b-6d8e2f1a4b57)".into(),
+            );
+        }
+        let chrono = [
+            "premature end of input",
+            "input contains invalid characters",
+            "input is out of range",
+            "trailing input",
+            "input is not enough for unique date and time",
+            "no possible date and time matching input",
+            "bad or unsupported format string",
+        ];
+        if chrono.iter().any(|c| m.contains(c)) {
+            return (
+                "日期或时间格式有误：日期如 2026-12-01，时间须带时区，如 2026-12-01T08:00:00+08:00"
+                    .into(),
+                "a date or time is malformed: dates like 2026-12-01, times with their offset like \
+                 2026-12-01T08:00:00+08:00"
+                    .into(),
+            );
+        }
+        if let Some(rest) = m.strip_prefix("invalid type: ") {
+            let expected = rest.split(", expected ").nth(1).unwrap_or("another type");
+            if expected.starts_with("struct ") || expected.starts_with("a map") {
+                return (
+                    "请求内容须为 JSON 对象".into(),
+                    "the body must be a JSON object".into(),
+                );
+            }
+            return (
+                format!("有字段的类型不对，应为 {expected}"),
+                format!("a field has the wrong type: expected {expected}"),
+            );
+        }
+        if let Some(rest) = m.strip_prefix("unknown variant ") {
+            let given = rest.split('`').nth(1).unwrap_or("").to_string();
+            let allowed = rest
+                .split("expected ")
+                .nth(1)
+                .unwrap_or("")
+                .trim_start_matches("one of ")
+                .replace('`', "");
+            return (
+                format!("取值 {given} 不在可选范围内：{allowed}"),
+                format!("the value {given} is not one of {allowed}"),
+            );
+        }
+        (format!("字段有误：{m}"), m.to_string())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn parser_messages_become_words() {
+            let e = serde_json::from_str::<std::collections::BTreeMap<String, u8>>("{\"a\": ")
+                .unwrap_err();
+            assert!(json(&e).1.starts_with("the body ends before its JSON does"));
+            assert_eq!(
+                value("missing field `password` at line 1 column 24").1,
+                "the field password is missing"
+            );
+            assert_eq!(
+                value(
+                    "unknown field `pasword`, expected `username` or `password` at line 1 column 9"
+                )
+                .1,
+                "there is no field pasword"
+            );
+            assert!(
+                value("Path deserialize error: UUID parsing failed: invalid character")
+                    .1
+                    .starts_with("an id must be a UUID")
+            );
+            assert!(value("premature end of input at line 1 column 228")
+                .1
+                .contains("with their offset"));
+            assert_eq!(
+                value(
+                    "invalid type: integer `42`, expected struct LoginRequest at line 1 column 2"
+                )
+                .1,
+                "the body must be a JSON object"
+            );
+            assert!(!value("invalid value: 3, expected 2 at line 1 column 24")
+                .1
+                .contains("line 1"));
+        }
+    }
+}
+
 /// Extractor failures (bad JSON, bad path, bad query) go through the same error type.
 pub mod extract {
     use super::AppError;
@@ -337,13 +480,14 @@ pub mod extract {
                 "the body must be JSON (Content-Type: application/json)",
             ),
             JsonPayloadError::Deserialize(e) => {
-                let (code, zh) = match e.classify() {
+                let code = match e.classify() {
                     serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
-                        ("malformed_json", "请求内容不是合法的 JSON")
+                        "malformed_json"
                     }
-                    _ => ("invalid_body", "请求内容的字段有误"),
+                    _ => "invalid_body",
                 };
-                AppError::bad_request(code, format!("{zh}：{e}"), e.to_string())
+                let (zh, en) = super::words::json(&e);
+                AppError::bad_request(code, zh, en)
             }
             other => AppError::bad_request(
                 "malformed_json",
@@ -356,10 +500,11 @@ pub mod extract {
     /// Path segments (ids that are not UUIDs, say).
     pub fn path_config() -> web::PathConfig {
         web::PathConfig::default().error_handler(|err: PathError, _req| {
+            let (zh, en) = super::words::value(&err.to_string());
             AppError::bad_request(
                 "invalid_path",
-                format!("路径参数有误：{err}"),
-                format!("invalid path parameter: {err}"),
+                format!("路径参数有误：{zh}"),
+                format!("invalid path parameter: {en}"),
             )
             .into()
         })
@@ -400,10 +545,11 @@ pub mod extract {
     /// Query strings.
     pub fn query_config() -> web::QueryConfig {
         web::QueryConfig::default().error_handler(|err: QueryPayloadError, _req| {
+            let (zh, en) = super::words::value(&err.to_string());
             AppError::bad_request(
                 "invalid_query",
-                format!("查询参数有误：{err}"),
-                format!("invalid query parameter: {err}"),
+                format!("查询参数有误：{zh}"),
+                format!("invalid query parameter: {en}"),
             )
             .into()
         })

@@ -332,3 +332,39 @@ async fn a_route_asked_with_another_method_answers_405_with_allow() {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+/// Refusals speak in words: the field that is missing, an id that is not a UUID, a time without its offset;
+/// never the parser's "at line 1 column 24".
+#[actix_web::test]
+async fn refusals_of_malformed_input_speak_in_words() {
+    let app = TestApp::with_demo();
+    let missing = app
+        .post("/api/v1/auth/login", None, json!({"username": "mr.city"}))
+        .await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST, "{missing:?}");
+    assert_eq!(missing.body["detail_en"], "the field password is missing");
+    assert_eq!(missing.body["detail"], "缺少字段 password");
+    let sr = app.token("sr.city");
+    let bad_id = app
+        .get("/api/v1/slaughterhouses/not-a-uuid", Some(&sr))
+        .await;
+    assert_eq!(bad_id.status, StatusCode::BAD_REQUEST, "{bad_id:?}");
+    assert!(
+        bad_id.body["detail_en"]
+            .as_str()
+            .unwrap_or("")
+            .contains("an id must be a UUID"),
+        "{bad_id:?}"
+    );
+    let bad_query = app
+        .get("/api/v1/slaughterhouses?district=atlantis", Some(&sr))
+        .await;
+    assert_eq!(bad_query.code(), "invalid_query");
+    for r in [&missing, &bad_id, &bad_query] {
+        let text = r.body.to_string();
+        assert!(
+            !text.contains("line 1") && !text.contains("deserialize"),
+            "{text}"
+        );
+    }
+}
