@@ -289,51 +289,40 @@ fn load(
     stop: Arc<AtomicBool>,
     seen: Seen,
 ) -> Vec<std::thread::JoinHandle<()>> {
-    let writes = {
-        let (stop, seen, token) = (stop.clone(), seen.clone(), token.clone());
-        std::thread::spawn(move || {
-            let mut i = 0;
-            while !stop.load(Ordering::Acquire) {
-                i += 1;
-                let body = new_org_body(i);
-                let a = call(
-                    svc_port,
-                    "POST",
-                    "/api/v1/organisations",
-                    Some(&body),
-                    Some(&token),
-                    Duration::from_secs(30),
-                );
-                let (status, text) = a
-                    .map(|a| (a.status, a.body))
-                    .unwrap_or((0, "no answer".into()));
-                if let Ok(mut s) = seen.lock() {
-                    s.push((Instant::now(), status, text));
+    // A writer creating organisations and a reader listing them, each noting every answer.
+    [true, false]
+        .into_iter()
+        .map(|write| {
+            let (stop, seen, token) = (stop.clone(), seen.clone(), token.clone());
+            std::thread::spawn(move || {
+                let mut i = 0;
+                while !stop.load(Ordering::Acquire) {
+                    i += 1;
+                    let body = new_org_body(i);
+                    let (method, body) = if write {
+                        ("POST", Some(body.as_str()))
+                    } else {
+                        ("GET", None)
+                    };
+                    let a = call(
+                        svc_port,
+                        method,
+                        "/api/v1/organisations",
+                        body,
+                        Some(&token),
+                        Duration::from_secs(30),
+                    );
+                    let (status, text) = a
+                        .map(|a| (a.status, a.body))
+                        .unwrap_or((0, "no answer".into()));
+                    if let Ok(mut s) = seen.lock() {
+                        s.push((Instant::now(), status, text));
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
                 }
-                std::thread::sleep(Duration::from_millis(20));
-            }
+            })
         })
-    };
-    let reads = std::thread::spawn(move || {
-        while !stop.load(Ordering::Acquire) {
-            let a = call(
-                svc_port,
-                "GET",
-                "/api/v1/organisations",
-                None,
-                Some(&token),
-                Duration::from_secs(30),
-            );
-            let (status, text) = a
-                .map(|a| (a.status, a.body))
-                .unwrap_or((0, "no answer".into()));
-            if let Ok(mut s) = seen.lock() {
-                s.push((Instant::now(), status, text));
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    });
-    vec![writes, reads]
+        .collect()
 }
 
 #[test]
