@@ -337,8 +337,8 @@ pub async fn submit(
     }
 }
 
-/// Look-up and claim fields.
-#[derive(Debug, Default, Clone, Deserialize, IntoParams)]
+/// Look-up and claim fields, posted as a form (never read from the address: it would carry the access code).
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
 pub struct TicketFields {
     /// Ticket number.
     pub ticket_no: Option<String>,
@@ -380,15 +380,29 @@ fn lookup_form(en: bool, f: &TicketFields, error: Option<&AppError>) -> String {
     )
 }
 
+/// What the address of the look-up form may carry: the ticket number to fill in, and the language.
+#[derive(Debug, Default, Clone, Deserialize, IntoParams)]
+pub struct StatusFormQuery {
+    /// Ticket number, filled in.
+    pub ticket_no: Option<String>,
+    /// Language (`en` for English).
+    pub lang: Option<String>,
+}
+
 /// The status look-up form.
 #[utoipa::path(
     tag = "public",
-    params(TicketFields),
+    params(StatusFormQuery),
     responses((status = 200, content_type = "text/html", description = "the form"))
 )]
 #[get("/complaints/status")]
-pub async fn status_form(q: web::Query<TicketFields>) -> HttpResponse {
-    let f = q.into_inner();
+pub async fn status_form(q: web::Query<StatusFormQuery>) -> HttpResponse {
+    let q = q.into_inner();
+    let f = TicketFields {
+        ticket_no: q.ticket_no,
+        lang: q.lang,
+        ..TicketFields::default()
+    };
     html(
         StatusCode::OK,
         lookup_form(f.lang.as_deref() == Some("en"), &f, None),
@@ -499,7 +513,7 @@ fn with_retry(mut res: HttpResponse, err: &AppError) -> HttpResponse {
 /// Look a report up with its ticket number and access code.
 #[utoipa::path(
     tag = "public",
-    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "ticket_no, access_code"),
+    request_body(content = TicketFields, content_type = "application/x-www-form-urlencoded", description = "ticket_no, access_code, lang"),
     responses((status = 200, content_type = "text/html", description = "the report's progress"), (status = 404, description = "wrong ticket or code"), (status = 429, description = "too many look-ups"))
 )]
 #[post("/complaints/status")]
@@ -534,7 +548,7 @@ pub async fn status_lookup(
 /// Claim a reward from the status page.
 #[utoipa::path(
     tag = "public",
-    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "ticket_no, access_code, name, phone, account"),
+    request_body(content = TicketFields, content_type = "application/x-www-form-urlencoded", description = "ticket_no, access_code, name, phone, account, lang"),
     responses((status = 200, content_type = "text/html", description = "the report's progress, claim recorded"), (status = 409, description = "not claimable"), (status = 429, description = "too many look-ups"))
 )]
 #[post("/complaints/claim")]

@@ -881,3 +881,44 @@ async fn complaint_role_matrix() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(checked > 90, "{checked}");
 }
+
+/// The look-up page never takes the access code from its address (it would stay in histories and logs), and
+/// the OpenAPI document shows the page's fields as a posted form, not as query parameters.
+#[actix_web::test]
+async fn the_access_code_is_never_read_from_the_address() {
+    let app = TestApp::empty();
+    let page = app
+        .get(
+            "/complaints/status?ticket_no=T20261201-0001&access_code=SECRET-CODE-42",
+            None,
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.body.as_str().unwrap_or("").to_string();
+    assert!(
+        html.contains("T20261201-0001"),
+        "the ticket number is filled in"
+    );
+    assert!(!html.contains("SECRET-CODE-42"), "the access code is not");
+    let api = app.get("/api/openapi.json", None).await;
+    let get_params: Vec<String> = api.body["paths"]["/complaints/status"]["get"]["parameters"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|p| p["name"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        get_params.contains(&"ticket_no".to_string()),
+        "{get_params:?}"
+    );
+    for secret in ["access_code", "name", "phone", "account"] {
+        assert!(!get_params.iter().any(|p| p == secret), "{get_params:?}");
+    }
+    let form = &api.body["paths"]["/complaints/claim"]["post"]["requestBody"]["content"]
+        ["application/x-www-form-urlencoded"]["schema"];
+    assert!(
+        form.get("$ref").is_some() || form.get("properties").is_some(),
+        "{form}"
+    );
+}
