@@ -16,7 +16,7 @@ use crate::users::queries::{self, NewUser};
 pub fn ensure_admin(db: &Db, configured: Option<&str>) -> AppResult<bool> {
     if let Some(p) = configured {
         crate::auth::password::check_new(p).map_err(|e| {
-            AppError::Internal(format!(
+            AppError::Internal(anyhow::anyhow!(
                 "NIUYANG_ADMIN_PASSWORD does not meet the password rule: {}",
                 e.problem().detail_en
             ))

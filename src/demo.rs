@@ -858,13 +858,13 @@ fn circulation(
             crate::schema::receipt_lines::price_fen.eq(10_500_i64),
         ))
         .execute(l.conn)?;
-    let receipt = crate::receipts::handlers::Receipt {
+    let receipt = crate::receipts::model::Receipt {
         id: receipt_id,
         number: format!("R{stamp}DEMO0001"),
         seller_id: stall.0.clone(),
         issued_at: now,
         recorded_by: Some(stall.1.clone()),
-        lines: vec![crate::receipts::handlers::ReceiptLine {
+        lines: vec![crate::receipts::model::ReceiptLine {
             lot_id: lots[1].clone(),
             weight_g: 1_500,
             price_fen: 10_500,

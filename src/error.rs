@@ -18,6 +18,8 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::refusal::{Code, Kind, Refusal};
+
 /// Result of domain code and handlers.
 pub type AppResult<T> = Result<T, AppError>;
 
@@ -40,11 +42,17 @@ pub struct Problem {
     /// Seconds to wait before trying again (429, 503 and 507).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
+    /// Each field's own refusal, when the refusal is about fields (a page shows each beside its field).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<crate::refusal::FieldError>,
 }
 
 /// The service's one error type.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
+    /// A refusal meant for the client: a code of [`crate::refusal::Code`] with its values and field errors.
+    #[error("refused: {0}")]
+    Refused(Box<Refusal>),
     /// A refusal meant for the client.
     #[error("{} ({}): {}", .0.code, .0.status, .0.detail_en)]
     Problem(Box<Problem>),
@@ -57,9 +65,56 @@ pub enum AppError {
     /// The database is down, missed the deadline, or is full (known without a diesel error).
     #[error("database {0:?}")]
     Unavailable(crate::db::Fault),
-    /// Anything else: logged, shown as a bare 500.
-    #[error("internal error: {0}")]
-    Internal(String),
+    /// Anything else: logged with its cause chain, shown as a bare 500.
+    #[error("internal error: {0:#}")]
+    Internal(anyhow::Error),
+}
+
+impl From<Refusal> for AppError {
+    fn from(r: Refusal) -> Self {
+        AppError::Refused(Box::new(r))
+    }
+}
+
+impl From<Code> for AppError {
+    fn from(c: Code) -> Self {
+        Refusal::of(c).into()
+    }
+}
+
+/// The HTTP status of each kind of refusal: the one place that picks it.
+pub fn status_of(kind: Kind) -> StatusCode {
+    match kind {
+        Kind::BadRequest => StatusCode::BAD_REQUEST,
+        Kind::Unauthenticated => StatusCode::UNAUTHORIZED,
+        Kind::Forbidden => StatusCode::FORBIDDEN,
+        Kind::NotFound => StatusCode::NOT_FOUND,
+        Kind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        Kind::Conflict => StatusCode::CONFLICT,
+        Kind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        Kind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        Kind::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
+        Kind::TooMany => StatusCode::TOO_MANY_REQUESTS,
+        Kind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        Kind::StorageFull => StatusCode::INSUFFICIENT_STORAGE,
+        Kind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// The problem document of a refusal.
+fn problem_of(r: &Refusal) -> Problem {
+    let status = status_of(r.code.kind());
+    let (detail, detail_en) = r.detail();
+    Problem {
+        type_uri: format!("urn:niuyang:problem:{}", r.code.as_str()),
+        title: title_for(status).to_string(),
+        status: status.as_u16(),
+        code: r.code.as_str().to_string(),
+        detail,
+        detail_en,
+        retry_after: r.retry_after,
+        errors: r.fields.clone(),
+    }
 }
 
 fn title_for(status: StatusCode) -> &'static str {
@@ -96,6 +151,7 @@ impl AppError {
             detail: zh.into(),
             detail_en: en.into(),
             retry_after: None,
+            errors: Vec::new(),
         }))
     }
 
@@ -116,12 +172,7 @@ impl AppError {
 
     /// 404 for a record that does not exist or is out of the caller's scope (never tell them apart).
     pub fn not_found(what_zh: &str, what_en: &str) -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("{what_zh}不存在或不在您的权限范围内"),
-            format!("{what_en} not found or not in your scope"),
-        )
+        Refusal::not_found(what_zh, what_en).into()
     }
 
     /// 401: no valid credentials.
@@ -131,12 +182,7 @@ impl AppError {
 
     /// 403: the caller's role may not do this.
     pub fn forbidden() -> Self {
-        Self::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "您的角色无权执行此操作",
-            "your role may not do this",
-        )
+        Code::Forbidden.into()
     }
 
     /// 429 with the seconds to wait.
@@ -153,10 +199,24 @@ impl AppError {
         e
     }
 
+    /// An internal error with its cause chain, for the log only.
+    pub fn internal_from(e: impl Into<anyhow::Error>) -> Self {
+        AppError::Internal(e.into())
+    }
+
     /// Is this the database being unreachable, too slow or full (503/507), rather than a refusal or a bug?
     /// Background work waits and tries again on these without logging each try: the outage is logged once.
     pub fn is_unavailable(&self) -> bool {
         matches!(self.problem().status, 503 | 507)
+    }
+
+    /// The refusal's code, when this is a refusal.
+    pub fn refusal_code(&self) -> Option<Code> {
+        match self {
+            AppError::Refused(r) => Some(r.code),
+            AppError::Problem(p) => p.code.parse().ok(),
+            _ => None,
+        }
     }
 
     /// The machine code the client sees (for logs and tests).
@@ -167,27 +227,20 @@ impl AppError {
     /// The problem document the client sees.
     pub fn problem(&self) -> Problem {
         match self {
+            AppError::Refused(r) => problem_of(r),
             AppError::Problem(p) => (**p).clone(),
             AppError::Database(DieselError::NotFound) => {
-                Self::not_found("记录", "record").problem()
+                problem_of(&Refusal::not_found("记录", "record"))
             }
             AppError::Database(e @ DieselError::DatabaseError(kind, info)) => match kind {
                 DatabaseErrorKind::UniqueViolation => {
                     unique_conflict(info.message(), info.constraint_name()).problem()
                 }
-                DatabaseErrorKind::ForeignKeyViolation => Self::unprocessable(
-                    "unknown_reference",
-                    "引用的记录不存在",
-                    "a referenced record does not exist",
-                )
-                .problem(),
+                DatabaseErrorKind::ForeignKeyViolation => {
+                    problem_of(&Refusal::of(Code::UnknownReference))
+                }
                 DatabaseErrorKind::CheckViolation | DatabaseErrorKind::NotNullViolation => {
-                    Self::unprocessable(
-                        "invalid_value",
-                        "数据不符合约束",
-                        "a value breaks a constraint",
-                    )
-                    .problem()
+                    problem_of(&Refusal::of(Code::InvalidValue))
                 }
                 _ => Self::fault(crate::db::fault::classify(e)).problem(),
             },
@@ -201,85 +254,44 @@ impl AppError {
     /// The answer for a database fault: 503 or 507 with `Retry-After`, or a bare 500.
     fn fault(fault: crate::db::Fault) -> Self {
         use crate::db::Fault;
-        let (status, code, zh, en, retry) = match fault {
-            Fault::Unavailable => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "database_unavailable",
-                "数据库暂时不可用，请稍后再试",
-                "the database is unavailable; try again shortly",
-                2,
-            ),
-            Fault::Timeout => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "database_timeout",
-                "数据库未能在时限内响应，请稍后用同一 Idempotency-Key 重试",
-                "the database did not answer in time; retry shortly (with the same Idempotency-Key for a write)",
-                2,
-            ),
-            Fault::StorageFull => (
-                StatusCode::INSUFFICIENT_STORAGE,
-                "storage_full",
-                "存储空间已满，本次写入未保存，请稍后再试",
-                "the database has no room left; nothing was saved; try again later",
-                30,
-            ),
+        let (code, retry) = match fault {
+            Fault::Unavailable => (Code::DatabaseUnavailable, 2),
+            Fault::Timeout => (Code::DatabaseTimeout, 2),
+            Fault::StorageFull => (Code::StorageFull, 30),
             Fault::Other => return Self::internal(),
         };
-        let mut e = Self::new(status, code, zh, en);
-        if let AppError::Problem(p) = &mut e {
-            p.retry_after = Some(retry);
-        }
-        e
+        Refusal::of(code).retry_after(retry).into()
     }
 
     fn internal() -> Self {
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            "服务器内部错误，已记录，请稍后再试",
-            "internal error; it has been logged",
-        )
+        Code::Internal.into()
     }
 }
 
 /// Unique keys that have a refusal of their own: `table.column` as SQLite names it, the constraint or index
-/// name PostgreSQL reports, code, Chinese, English.
-const UNIQUE_KEYS: &[(&str, &str, &str, &str, &str)] = &[
+/// name PostgreSQL reports, and the code.
+const UNIQUE_KEYS: &[(&str, &str, Code)] = &[
     (
         "complaints.work_order_no",
         "complaints_work_order",
-        "work_order_no_taken",
-        "该 12345 工单号已录入过",
-        "this 12345 work-order number has been entered already",
+        Code::WorkOrderNoTaken,
     ),
-    (
-        "users.username",
-        "users_username_key",
-        "username_taken",
-        "该用户名已被使用",
-        "this username is taken",
-    ),
+    ("users.username", "users_username_key", Code::UsernameTaken),
 ];
 
 /// A unique key clashed: the key's own refusal when it has one, otherwise `duplicate`, never the database's
 /// wording (it names tables and values).
 fn unique_conflict(message: &str, constraint: Option<&str>) -> AppError {
-    let found = UNIQUE_KEYS
+    UNIQUE_KEYS
         .iter()
-        .find(|(key, name, ..)| message.contains(key) || constraint == Some(*name));
-    match found {
-        Some((_, _, code, zh, en)) => AppError::conflict(code, *zh, *en),
-        None => AppError::conflict(
-            "duplicate",
-            "已存在相同的记录（编号或名称重复）",
-            "a record with the same number or name exists",
-        ),
-    }
+        .find(|(key, name, _)| message.contains(key) || constraint == Some(*name))
+        .map_or(Code::Duplicate, |(_, _, code)| *code)
+        .into()
 }
 
 impl From<actix_web::error::BlockingError> for AppError {
     fn from(e: actix_web::error::BlockingError) -> Self {
-        AppError::Internal(format!("the blocking task failed: {e}"))
+        AppError::Internal(anyhow::Error::new(e).context("the blocking task failed"))
     }
 }
 
@@ -450,6 +462,7 @@ pub mod words {
 /// Extractor failures (bad JSON, bad path, bad query) go through the same error type.
 pub mod extract {
     use super::AppError;
+    use crate::refusal::{Code, Refusal};
     use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
     use actix_web::{web, HttpRequest};
 
@@ -466,34 +479,37 @@ pub mod extract {
     fn json_error(err: JsonPayloadError) -> AppError {
         match err {
             JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
-                AppError::new(
-                    actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
-                    "payload_too_large",
-                    format!("请求内容超过 {} KiB 上限", JSON_LIMIT / 1024),
-                    format!("the body is larger than {} KiB", JSON_LIMIT / 1024),
-                )
+                Refusal::of(Code::PayloadTooLarge)
+                    .with("kib", JSON_LIMIT / 1024)
+                    .into()
             }
-            JsonPayloadError::ContentType => AppError::new(
-                actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_content_type",
-                "请求内容须为 JSON（Content-Type: application/json）",
-                "the body must be JSON (Content-Type: application/json)",
-            ),
+            JsonPayloadError::ContentType => Refusal::of(Code::UnsupportedContentType)
+                .with(
+                    "expected",
+                    "请求内容须为 JSON（Content-Type: application/json）",
+                )
+                .with(
+                    "expected_en",
+                    "the body must be JSON (Content-Type: application/json)",
+                )
+                .into(),
             JsonPayloadError::Deserialize(e) => {
                 let code = match e.classify() {
                     serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
-                        "malformed_json"
+                        Code::MalformedJson
                     }
-                    _ => "invalid_body",
+                    _ => Code::InvalidBody,
                 };
                 let (zh, en) = super::words::json(&e);
-                AppError::bad_request(code, zh, en)
+                Refusal::of(code)
+                    .with("reason", zh)
+                    .with("reason_en", en)
+                    .into()
             }
-            other => AppError::bad_request(
-                "malformed_json",
-                format!("无法读取请求内容：{other}"),
-                format!("could not read the body: {other}"),
-            ),
+            other => Refusal::of(Code::MalformedJson)
+                .with("reason", other.to_string())
+                .with("reason_en", other.to_string())
+                .into(),
         }
     }
 
@@ -501,10 +517,10 @@ pub mod extract {
     pub fn path_config() -> web::PathConfig {
         web::PathConfig::default().error_handler(|err: PathError, _req| {
             let (zh, en) = super::words::value(&err.to_string());
-            AppError::bad_request(
-                "invalid_path",
-                format!("路径参数有误：{zh}"),
-                format!("invalid path parameter: {en}"),
+            AppError::from(
+                Refusal::of(Code::InvalidPath)
+                    .with("reason", zh)
+                    .with("reason_en", en),
             )
             .into()
         })
@@ -519,26 +535,24 @@ pub mod extract {
             .limit(FORM_LIMIT)
             .error_handler(|err, _req: &HttpRequest| {
                 use actix_web::error::UrlencodedError;
-                match err {
-                    UrlencodedError::Overflow { .. } => AppError::new(
-                        actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
-                        "payload_too_large",
-                        format!("提交内容超过 {} KiB 上限", FORM_LIMIT / 1024),
-                        format!("the form is larger than {} KiB", FORM_LIMIT / 1024),
-                    ),
-                    UrlencodedError::ContentType => AppError::new(
-                        actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                        "unsupported_content_type",
-                        "请通过网页表单提交（application/x-www-form-urlencoded）",
-                        "submit the page's form (application/x-www-form-urlencoded)",
-                    ),
-                    other => AppError::bad_request(
-                        "malformed_form",
-                        format!("无法读取提交内容：{other}"),
-                        format!("could not read the form: {other}"),
-                    ),
-                }
-                .into()
+                let refusal = match err {
+                    UrlencodedError::Overflow { .. } => {
+                        Refusal::of(Code::PayloadTooLarge).with("kib", FORM_LIMIT / 1024)
+                    }
+                    UrlencodedError::ContentType => Refusal::of(Code::UnsupportedContentType)
+                        .with(
+                            "expected",
+                            "请通过网页表单提交（application/x-www-form-urlencoded）",
+                        )
+                        .with(
+                            "expected_en",
+                            "submit the page's form (application/x-www-form-urlencoded)",
+                        ),
+                    other => Refusal::of(Code::MalformedForm)
+                        .with("reason", other.to_string())
+                        .with("reason_en", other.to_string()),
+                };
+                AppError::from(refusal).into()
             })
     }
 
@@ -546,10 +560,10 @@ pub mod extract {
     pub fn query_config() -> web::QueryConfig {
         web::QueryConfig::default().error_handler(|err: QueryPayloadError, _req| {
             let (zh, en) = super::words::value(&err.to_string());
-            AppError::bad_request(
-                "invalid_query",
-                format!("查询参数有误：{zh}"),
-                format!("invalid query parameter: {en}"),
+            AppError::from(
+                Refusal::of(Code::InvalidQuery)
+                    .with("reason", zh)
+                    .with("reason_en", en),
             )
             .into()
         })

@@ -3,6 +3,7 @@
 use actix_web::{get, web};
 
 use super::verify::{verify_and_checkpoint, VerifyReport};
+use crate::body::Json;
 use crate::error::{AppResult, Problem};
 use crate::policy::{Action, Actor};
 use crate::state::AppState;
@@ -18,10 +19,10 @@ use crate::state::AppState;
 pub async fn verify_trail(
     state: web::Data<AppState>,
     actor: Actor,
-) -> AppResult<web::Json<VerifyReport>> {
+) -> AppResult<Json<VerifyReport>> {
     actor.authorize(Action::VerifyAudit)?;
     // It reads every entry and audited row: allowed far longer than one call, but not for ever.
     let limit = state.db.deadline() * 30;
     let report = state.db.long(limit, verify_and_checkpoint).await?;
-    Ok(web::Json(report))
+    Ok(Json(report))
 }

@@ -193,13 +193,11 @@ fn audited_tables() -> Vec<(&'static str, Loader)> {
         ("shipment", |c| {
             Ok(hashes(crate::shipments::queries::all(c)?))
         }),
-        ("receipt", |c| {
-            Ok(hashes(crate::receipts::handlers::all(c)?))
-        }),
+        ("receipt", |c| Ok(hashes(crate::receipts::queries::all(c)?))),
         ("sold_out_mark", |c| {
             Ok(hashes(
                 sold_out_marks::table
-                    .select(crate::stock::handlers::SoldOutMark::as_select())
+                    .select(crate::stock::model::SoldOutMark::as_select())
                     .load(c)?,
             ))
         }),

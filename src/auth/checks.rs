@@ -54,7 +54,9 @@ impl PasswordChecks {
         let acquire = self.permits.clone().acquire_owned();
         match tokio::time::timeout(self.wait, acquire).await {
             Ok(Ok(permit)) => Ok(permit),
-            Ok(Err(_closed)) => Err(AppError::Internal("password checks closed".into())),
+            Ok(Err(_closed)) => Err(AppError::Internal(anyhow::anyhow!(
+                "password checks closed"
+            ))),
             Err(_elapsed) => Err(busy()),
         }
     }

@@ -43,7 +43,7 @@ async fn authenticate(req: HttpRequest, allow_pending: bool) -> AppResult<Actor>
     let state = req
         .app_data::<web::Data<AppState>>()
         .cloned()
-        .ok_or_else(|| AppError::Internal("application state missing".into()))?;
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state missing")))?;
     let token = bearer(&req)?;
     let claims = state.auth.tokens.check(&token)?;
     let (user, org, assigned) = state

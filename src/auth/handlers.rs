@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use super::extract::PendingActor;
 use super::{password, throttle};
+use crate::body::Json;
 use crate::error::{AppError, AppResult, Problem};
 use crate::policy::Role;
 use crate::state::AppState;
@@ -61,7 +62,7 @@ fn too_many_logins(wait: u64) -> AppError {
 pub async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<LoginRequest>,
+    body: Json<LoginRequest>,
 ) -> AppResult<HttpResponse> {
     let body = body.into_inner();
     let client = throttle::client_address(&req, &state.auth.settings.trusted_proxies);
@@ -144,7 +145,7 @@ pub async fn change_password(
     req: HttpRequest,
     state: web::Data<AppState>,
     actor: PendingActor,
-    body: web::Json<ChangePasswordRequest>,
+    body: Json<ChangePasswordRequest>,
 ) -> AppResult<HttpResponse> {
     let body = body.into_inner();
     password::check_new(&body.new_password)?;
@@ -238,9 +239,9 @@ pub struct Me {
 /// Who am I?
 #[utoipa::path(tag = "auth", responses((status = 200, body = Me), (status = 401, body = Problem)), security(("bearer" = [])))]
 #[get("/me")]
-pub async fn me(actor: PendingActor) -> AppResult<web::Json<Me>> {
+pub async fn me(actor: PendingActor) -> AppResult<Json<Me>> {
     let a = actor.0;
-    Ok(web::Json(Me {
+    Ok(Json(Me {
         user_id: a.user_id,
         username: a.username,
         role: a.role,

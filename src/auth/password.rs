@@ -14,7 +14,7 @@ pub fn hash(password: &str) -> AppResult<String> {
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("password hashing failed: {e}")))
 }
 
 /// Does `password` match the stored PHC hash?

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::throttle;
+use crate::body::Json;
 use crate::error::{AppError, AppResult, Problem};
 use crate::policy::{Action, Actor};
 use crate::state::AppState;
@@ -81,11 +82,11 @@ fn until(now: NaiveDateTime, wait_secs: u64) -> Option<NaiveDateTime> {
     security(("bearer" = []))
 )]
 #[get("/auth/throttles")]
-pub async fn list(state: web::Data<AppState>, actor: Actor) -> AppResult<web::Json<Throttles>> {
+pub async fn list(state: web::Data<AppState>, actor: Actor) -> AppResult<Json<Throttles>> {
     actor.authorize(Action::ManageAccounts)?;
     let (pairs, addresses) = state.auth.throttle.entries();
     let now = crate::time::now();
-    Ok(web::Json(Throttles {
+    Ok(Json(Throttles {
         pairs_total: pairs.len(),
         addresses_total: addresses.len(),
         pairs: pairs
@@ -167,8 +168,8 @@ impl crate::audit::Audited for Clearing<'_> {
 pub async fn clear(
     state: web::Data<AppState>,
     actor: Actor,
-    body: web::Json<ClearThrottle>,
-) -> AppResult<web::Json<ThrottleCleared>> {
+    body: Json<ClearThrottle>,
+) -> AppResult<Json<ThrottleCleared>> {
     actor.authorize(Action::ManageAccounts)?;
     let b = body.into_inner();
     let account = b
@@ -230,7 +231,7 @@ pub async fn clear(
         .auth
         .throttle
         .clear(account.as_deref(), address.as_deref());
-    Ok(web::Json(ThrottleCleared {
+    Ok(Json(ThrottleCleared {
         pairs_cleared: cleared.pairs,
         addresses_cleared: cleared.addresses,
     }))

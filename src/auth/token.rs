@@ -80,7 +80,7 @@ impl TokenKeys {
             epoch,
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
-            .map_err(|e| AppError::Internal(format!("token signing failed: {e}")))
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("token signing failed: {e}")))
     }
 
     /// Check a token's signature, algorithm and claims, and that it lives no longer than the service allows.

@@ -8,10 +8,10 @@ use utoipa::ToSchema;
 
 use super::model::*;
 use super::queries::{self, NewBatch, NewProductCertificate};
+use crate::body::Json;
 use crate::disposals::model::Disposal;
 use crate::error::{AppError, AppResult, Problem};
 use crate::idempotency::{self, IdempotencyKey};
-use crate::lots::handlers::batch_in_scope;
 use crate::lots::model::LotView;
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor};
@@ -65,7 +65,7 @@ pub async fn create(
     state: web::Data<AppState>,
     actor: Actor,
     key: IdempotencyKey,
-    body: web::Json<NewBatchRequest>,
+    body: Json<NewBatchRequest>,
 ) -> AppResult<HttpResponse> {
     actor.authorize(Action::RecordSlaughter)?;
     let key = key.bind(&actor, "batch.create", &*body);
@@ -119,7 +119,7 @@ pub async fn create(
         .collect();
     let house = actor.org_id.clone();
     let actor_id = actor.user_id.clone();
-    let out = crate::violations::handlers::write_or_record_attempt(
+    let out = crate::violations::attempts::write_or_record_attempt(
         &state,
         &actor,
         house.clone(),
@@ -146,7 +146,7 @@ pub async fn list(
     state: web::Data<AppState>,
     actor: Actor,
     page: web::Query<PageParams>,
-) -> AppResult<web::Json<Page<BatchWithDraws>>> {
+) -> AppResult<Json<Page<BatchWithDraws>>> {
     let scope = actor.authorize(Action::ReadSlaughterChain)?;
     let page = page.into_inner();
     let out = state
@@ -155,7 +155,7 @@ pub async fn list(
             crate::slaughterhouses::queries::page_over_houses(conn, &scope, page, queries::list)
         })
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }
 
 /// A batch with everything recorded on it.
@@ -196,14 +196,14 @@ pub async fn get_one(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-) -> AppResult<web::Json<BatchView>> {
+) -> AppResult<Json<BatchView>> {
     let scope = actor.authorize(Action::ReadSlaughterChain)?;
     let id = id.into_inner().to_string();
     let rules = state.rules.clone();
     let out = state
         .db
         .read(move |conn| {
-            let batch = batch_in_scope(conn, &scope, &id)?;
+            let batch = crate::batches::queries::find_in_scope(conn, &scope, &id)?;
             let (failed, disposed) = crate::disposals::queries::failed_heads(conn, &id)?;
             let lots = crate::lots::queries::of_batch(conn, &id)?;
             Ok(BatchView {
@@ -220,7 +220,7 @@ pub async fn get_one(
             })
         })
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }
 
 /// The product certificate issued with a quarantine.
@@ -288,7 +288,7 @@ pub async fn quarantine(
     actor: Actor,
     id: web::Path<uuid::Uuid>,
     key: IdempotencyKey,
-    body: web::Json<QuarantineRequest>,
+    body: Json<QuarantineRequest>,
 ) -> AppResult<HttpResponse> {
     let scope = actor.authorize(Action::RecordVetWork)?;
     let key = key.bind(&actor, "quarantine.create", &(*id, &*body));
@@ -329,7 +329,7 @@ pub async fn quarantine(
         .db
         .write(move |conn| {
             idempotency::once(conn, key.as_ref(), |conn| {
-                let batch = batch_in_scope(conn, &scope, &id)?;
+                let batch = crate::batches::queries::find_in_scope(conn, &scope, &id)?;
                 let (q, pc) = queries::record_quarantine(
                     conn,
                     &actor.user_id,
@@ -388,7 +388,7 @@ pub async fn inspection(
     actor: Actor,
     id: web::Path<uuid::Uuid>,
     key: IdempotencyKey,
-    body: web::Json<InspectionRequest>,
+    body: Json<InspectionRequest>,
 ) -> AppResult<HttpResponse> {
     let scope = actor.authorize(Action::RecordSlaughter)?;
     let key = key.bind(&actor, "inspection_certificate.create", &(*id, &*body));
@@ -411,7 +411,7 @@ pub async fn inspection(
         .db
         .write(move |conn| {
             idempotency::once(conn, key.as_ref(), |conn| {
-                let batch = batch_in_scope(conn, &scope, &id)?;
+                let batch = crate::batches::queries::find_in_scope(conn, &scope, &id)?;
                 queries::record_inspection(
                     conn,
                     &actor.user_id,
@@ -472,7 +472,7 @@ pub async fn charge_fee(
     actor: Actor,
     id: web::Path<uuid::Uuid>,
     key: IdempotencyKey,
-    body: web::Json<FeeRequest>,
+    body: Json<FeeRequest>,
 ) -> AppResult<HttpResponse> {
     let scope = actor.authorize(Action::RecordSlaughter)?;
     let key = key.bind(&actor, "fee_charge.create", &(*id, &*body));
@@ -490,7 +490,7 @@ pub async fn charge_fee(
         .db
         .write(move |conn| {
             idempotency::once(conn, key.as_ref(), |conn| {
-                let batch = batch_in_scope(conn, &scope, &id)?;
+                let batch = crate::batches::queries::find_in_scope(conn, &scope, &id)?;
                 let day = b.charged_on.unwrap_or(batch.batch.slaughter_date);
                 let (charge, violation_id) = queries::charge_fee(
                     conn,

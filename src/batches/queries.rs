@@ -10,6 +10,7 @@ use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
 use crate::intake::model::{Intake, IntakeCheck};
 use crate::paging::PageParams;
+use crate::policy::Scope;
 use crate::schema::{
     batch_intakes, fee_charges, fee_items, inspection_certificates, intake_checks, intakes,
     product_certificates, quarantine_results, slaughter_batches, slaughterhouses,
@@ -471,4 +472,16 @@ pub fn fees_of(conn: &mut DbConnection, batch_id: &str) -> QueryResult<Vec<FeeCh
         .order(fee_charges::recorded_at.asc())
         .select(FeeCharge::as_select())
         .load(conn)
+}
+
+/// The batch with its slaughterhouse inside the scope, else 404.
+pub fn find_in_scope(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    id: &str,
+) -> AppResult<crate::batches::model::BatchWithDraws> {
+    let b = find(conn, id)?;
+    crate::slaughterhouses::queries::find_in_scope(conn, scope, &b.batch.slaughterhouse_id)
+        .map_err(|_| AppError::not_found("屠宰批次", "batch"))?;
+    Ok(b)
 }

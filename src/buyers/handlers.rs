@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{BuyerKind, BuyerProfile};
+use crate::body::Json;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult, Problem};
 use crate::organisations::model::{District, OrgKind, Organisation};
@@ -72,7 +73,7 @@ fn view(org: Organisation, profile: BuyerProfile) -> BuyerView {
 pub async fn register(
     state: web::Data<AppState>,
     actor: Actor,
-    body: web::Json<NewBuyer>,
+    body: Json<NewBuyer>,
 ) -> AppResult<HttpResponse> {
     let scope = actor.authorize(Action::ManageBuyers)?;
     let b = body.into_inner();
@@ -124,22 +125,7 @@ pub async fn register(
     Ok(HttpResponse::Created().json(out))
 }
 
-/// A registered buyer, found by id (any buyer, no scope: for checking a shipment's buyer).
-pub fn find(conn: &mut DbConnection, id: &str) -> AppResult<(Organisation, BuyerProfile)> {
-    organisations::table
-        .inner_join(buyer_profiles::table)
-        .filter(organisations::id.eq(id))
-        .select((Organisation::as_select(), BuyerProfile::as_select()))
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| {
-            AppError::unprocessable(
-                "buyer_not_registered",
-                "购买方不是登记在册的肉品经营者",
-                "the buyer is not a registered buyer",
-            )
-        })
-}
+use super::queries::find;
 
 fn in_scope(conn: &mut DbConnection, scope: &Scope, id: &str) -> AppResult<BuyerView> {
     let (org, p) = find(conn, id).map_err(|_| AppError::not_found("经营者", "buyer"))?;
@@ -167,10 +153,10 @@ pub async fn get_one(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-) -> AppResult<web::Json<BuyerView>> {
+) -> AppResult<Json<BuyerView>> {
     let scope = actor.authorize(Action::ReadBuyers)?;
     let id = id.into_inner().to_string();
-    Ok(web::Json(
+    Ok(Json(
         state
             .db
             .read(move |conn| in_scope(conn, &scope, &id))
@@ -215,7 +201,7 @@ pub struct BuyerQuery {
 pub async fn public_list(
     state: web::Data<AppState>,
     query: web::Query<BuyerQuery>,
-) -> AppResult<web::Json<Page<PublicBuyer>>> {
+) -> AppResult<Json<Page<PublicBuyer>>> {
     let q = query.into_inner();
     let page = PageParams {
         limit: q.limit,
@@ -257,5 +243,5 @@ pub async fn public_list(
             Ok(Page::new(items, total, page))
         })
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }

@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::domain;
 use super::model::{AnimalCertificate, AnimalCertificateType, CertificateWithTags};
 use super::queries;
+use crate::body::Json;
 use crate::error::{AppError, AppResult, Problem};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::paging::{Page, PageParams};
@@ -65,7 +66,7 @@ pub async fn create(
     state: web::Data<AppState>,
     actor: Actor,
     key: IdempotencyKey,
-    body: web::Json<NewAnimalCertificate>,
+    body: Json<NewAnimalCertificate>,
 ) -> AppResult<HttpResponse> {
     let scope = actor.authorize(Action::RecordAnimalCertificate)?;
     let key = key.bind(&actor, "animal_certificate.create", &*body);
@@ -135,7 +136,7 @@ pub async fn get_one(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-) -> AppResult<web::Json<CertificateWithTags>> {
+) -> AppResult<Json<CertificateWithTags>> {
     let scope = actor.authorize(Action::ReadSlaughterChain)?;
     let id = id.into_inner().to_string();
     let out = state
@@ -152,7 +153,7 @@ pub async fn get_one(
             Ok(c)
         })
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }
 
 /// Filters of the certificate list.
@@ -179,7 +180,7 @@ pub async fn list(
     state: web::Data<AppState>,
     actor: Actor,
     query: web::Query<CertificateQuery>,
-) -> AppResult<web::Json<Page<CertificateWithTags>>> {
+) -> AppResult<Json<Page<CertificateWithTags>>> {
     let scope = actor.authorize(Action::ReadSlaughterChain)?;
     let q = query.into_inner();
     let page = PageParams {
@@ -198,5 +199,5 @@ pub async fn list(
             Ok(Page::new(items, total, page))
         })
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }

@@ -9,6 +9,7 @@ use super::domain::{self, Mover};
 use super::model::*;
 use super::queries::{self, ComplaintFilter, Deadlines, NewComplaint};
 use super::views::{staff_view, ticket_view};
+use crate::body::Json;
 use crate::error::{AppError, AppResult, Problem};
 use crate::idempotency::{self, Answer, Bound, IdempotencyKey};
 use crate::organisations::model::District;
@@ -146,7 +147,7 @@ pub async fn file_web(
     req: HttpRequest,
     state: web::Data<AppState>,
     key: IdempotencyKey,
-    body: web::Json<FileRequest>,
+    body: Json<FileRequest>,
 ) -> AppResult<HttpResponse> {
     state.auth.limits.complaint(&req)?;
     let key = key.bind_anonymous("complaint.file", &*body)?;
@@ -173,7 +174,7 @@ pub async fn file_phone(
     state: web::Data<AppState>,
     actor: Actor,
     key: IdempotencyKey,
-    body: web::Json<FileRequest>,
+    body: Json<FileRequest>,
 ) -> AppResult<HttpResponse> {
     if actor.role != Role::HotlineOperator {
         return Err(AppError::forbidden());
@@ -204,7 +205,7 @@ pub struct TicketRequest {
 pub async fn lookup(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<TicketRequest>,
+    body: Json<TicketRequest>,
 ) -> AppResult<HttpResponse> {
     state.auth.limits.lookup(&req)?;
     let t = body.into_inner();
@@ -287,7 +288,7 @@ pub async fn claim_reward(state: &AppState, body: ClaimRequest) -> AppResult<Tic
 pub async fn claim(
     req: HttpRequest,
     state: web::Data<AppState>,
-    body: web::Json<ClaimRequest>,
+    body: Json<ClaimRequest>,
 ) -> AppResult<HttpResponse> {
     state.auth.limits.lookup(&req)?;
     Ok(HttpResponse::Ok().json(claim_reward(&state, body.into_inner()).await?))
@@ -349,7 +350,7 @@ pub async fn list(
     state: web::Data<AppState>,
     actor: Actor,
     q: web::Query<ListQuery>,
-) -> AppResult<web::Json<Page<ComplaintView>>> {
+) -> AppResult<Json<Page<ComplaintView>>> {
     let q = q.into_inner();
     let filter = ComplaintFilter {
         open: q.open.unwrap_or(false),
@@ -362,7 +363,7 @@ pub async fn list(
         limit: q.limit,
         offset: q.offset,
     };
-    Ok(web::Json(list_with(&state, actor, filter, page).await?))
+    Ok(Json(list_with(&state, actor, filter, page).await?))
 }
 
 /// Overdue complaints you may read: not dispatched by their dispatch deadline, or not concluded by their
@@ -378,12 +379,12 @@ pub async fn overdue(
     state: web::Data<AppState>,
     actor: Actor,
     page: web::Query<PageParams>,
-) -> AppResult<web::Json<Page<ComplaintView>>> {
+) -> AppResult<Json<Page<ComplaintView>>> {
     let filter = ComplaintFilter {
         overdue_on: Some(crate::time::today_china()),
         ..ComplaintFilter::default()
     };
-    Ok(web::Json(
+    Ok(Json(
         list_with(&state, actor, filter, page.into_inner()).await?,
     ))
 }
@@ -415,7 +416,7 @@ pub async fn get_one(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-) -> AppResult<web::Json<ComplaintView>> {
+) -> AppResult<Json<ComplaintView>> {
     let id = id.into_inner().to_string();
     let today = crate::time::today_china();
     let reader = actor.user_id.clone();
@@ -444,7 +445,7 @@ pub async fn get_one(
             })
             .await?;
     }
-    Ok(web::Json(view))
+    Ok(Json(view))
 }
 
 /// The officers a complaint may be dispatched to: inspectors and regulators of the receiving
@@ -460,7 +461,7 @@ pub async fn officers(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-) -> AppResult<web::Json<Vec<Officer>>> {
+) -> AppResult<Json<Vec<Officer>>> {
     let id = id.into_inner().to_string();
     let out = state
         .db
@@ -470,7 +471,7 @@ pub async fn officers(
             Ok(queries::officers(conn, c.side, c.district)?)
         })
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }
 
 /// Make a move: check who may make it and from which status, record it, and answer with the complaint.
@@ -551,8 +552,8 @@ pub async fn dispatch(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-    body: web::Json<DispatchRequest>,
-) -> AppResult<web::Json<ComplaintView>> {
+    body: Json<DispatchRequest>,
+) -> AppResult<Json<ComplaintView>> {
     let body = body.into_inner();
     let note = bounded(body.note, "note", "备注", 1000)?;
     let officer = body.officer_id.to_string();
@@ -579,7 +580,7 @@ pub async fn dispatch(
         },
     )
     .await?;
-    Ok(web::Json(v))
+    Ok(Json(v))
 }
 
 /// A note on a move.
@@ -595,16 +596,16 @@ async fn note_move(
     state: &AppState,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-    body: web::Json<NoteRequest>,
+    body: Json<NoteRequest>,
     kind: EventKind,
-) -> AppResult<web::Json<ComplaintView>> {
+) -> AppResult<Json<ComplaintView>> {
     let note = bounded(body.into_inner().note, "note", "备注", 1000)?;
     let id = id.into_inner().to_string();
     let v = make_move(state, actor, id, kind, move |_, _, _, e| {
         Ok(ComplaintEvent { note, ..e })
     })
     .await?;
-    Ok(web::Json(v))
+    Ok(Json(v))
 }
 
 /// Start investigating (the officer assigned).
@@ -620,8 +621,8 @@ pub async fn investigate(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-    body: web::Json<NoteRequest>,
-) -> AppResult<web::Json<ComplaintView>> {
+    body: Json<NoteRequest>,
+) -> AppResult<Json<ComplaintView>> {
     note_move(&state, actor, id, body, EventKind::Investigating).await
 }
 
@@ -638,8 +639,8 @@ pub async fn close(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-    body: web::Json<NoteRequest>,
-) -> AppResult<web::Json<ComplaintView>> {
+    body: Json<NoteRequest>,
+) -> AppResult<Json<ComplaintView>> {
     note_move(&state, actor, id, body, EventKind::Closed).await
 }
 
@@ -669,8 +670,8 @@ pub async fn conclude(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-    body: web::Json<ConcludeRequest>,
-) -> AppResult<web::Json<ComplaintView>> {
+    body: Json<ConcludeRequest>,
+) -> AppResult<Json<ComplaintView>> {
     let body = body.into_inner();
     let required = |v: String, field: &str, zh: &str| {
         bounded(Some(v), field, zh, 2000)?.ok_or_else(|| {
@@ -708,7 +709,7 @@ pub async fn conclude(
         })
     })
     .await?;
-    Ok(web::Json(v))
+    Ok(Json(v))
 }
 
 /// A reward.
@@ -734,8 +735,8 @@ pub async fn reward(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-    body: web::Json<RewardRequest>,
-) -> AppResult<web::Json<ComplaintView>> {
+    body: Json<RewardRequest>,
+) -> AppResult<Json<ComplaintView>> {
     let body = body.into_inner();
     if !(1..=100_000_000).contains(&body.amount_fen) {
         return Err(AppError::unprocessable(
@@ -754,7 +755,7 @@ pub async fn reward(
         })
     })
     .await?;
-    Ok(web::Json(v))
+    Ok(Json(v))
 }
 
 /// A reward payment.
@@ -780,8 +781,8 @@ pub async fn reward_paid(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-    body: web::Json<PaidRequest>,
-) -> AppResult<web::Json<ComplaintView>> {
+    body: Json<PaidRequest>,
+) -> AppResult<Json<ComplaintView>> {
     let body = body.into_inner();
     if body.paid_on > crate::time::today_china() {
         return Err(AppError::unprocessable(
@@ -813,5 +814,5 @@ pub async fn reward_paid(
         },
     )
     .await?;
-    Ok(web::Json(v))
+    Ok(Json(v))
 }

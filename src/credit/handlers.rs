@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use super::model::{CreditEvent, CreditEventKind};
 use super::queries::{self, NewEvent};
+use crate::body::Json;
 use crate::error::{AppError, AppResult, Problem};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::organisations::model::Organisation;
@@ -47,7 +48,7 @@ pub async fn list(
     actor: Actor,
     id: web::Path<uuid::Uuid>,
     page: web::Query<PageParams>,
-) -> AppResult<web::Json<Page<CreditEvent>>> {
+) -> AppResult<Json<Page<CreditEvent>>> {
     let scope = actor.authorize(Action::ReadCreditFile)?;
     let id = id.into_inner().to_string();
     let page = page.into_inner();
@@ -59,7 +60,7 @@ pub async fn list(
             Ok(Page::new(items, total, page))
         })
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }
 
 /// Add an event to a credit file.
@@ -94,7 +95,7 @@ pub async fn add(
     actor: Actor,
     id: web::Path<uuid::Uuid>,
     key: IdempotencyKey,
-    body: web::Json<NewCreditEvent>,
+    body: Json<NewCreditEvent>,
 ) -> AppResult<HttpResponse> {
     let scope = actor.authorize(Action::WriteCreditFile)?;
     let key = key.bind(&actor, "credit_event.create", &(*id, &*body));
@@ -160,7 +161,7 @@ pub async fn score(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-) -> AppResult<web::Json<super::score::CreditScore>> {
+) -> AppResult<Json<super::score::CreditScore>> {
     let scope = actor.authorize(Action::ReadCreditFile)?;
     let id = id.into_inner().to_string();
     let out = state
@@ -179,5 +180,5 @@ pub async fn score(
             }))
         })
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }

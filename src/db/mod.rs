@@ -760,6 +760,6 @@ fn write_transaction_until<T>(
 
 impl From<anyhow::Error> for AppError {
     fn from(e: anyhow::Error) -> Self {
-        AppError::Internal(format!("{e:#}"))
+        AppError::Internal(e)
     }
 }

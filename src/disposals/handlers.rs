@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use super::model::{Disposal, DisposalMethod, DisposalReason, DisposalTarget};
 use super::queries;
+use crate::body::Json;
 use crate::error::{AppError, AppResult, Problem};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::policy::{Action, Actor};
@@ -67,7 +68,7 @@ pub async fn create(
     state: web::Data<AppState>,
     actor: Actor,
     key: IdempotencyKey,
-    body: web::Json<NewDisposal>,
+    body: Json<NewDisposal>,
 ) -> AppResult<HttpResponse> {
     actor.authorize(Action::RecordSlaughter)?;
     let key = key.bind(&actor, "disposal.create", &*body);

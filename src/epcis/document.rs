@@ -65,7 +65,7 @@ pub fn build(
     for d in drafts {
         let mut event = Value::Object(d.event);
         let id = super::event_hash_id(&event, &ctx)
-            .map_err(|e| AppError::Internal(format!("EPCIS event hash: {e}")))?;
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("EPCIS event hash: {e}")))?;
         if let Value::Object(m) = &mut event {
             m.insert("eventID".into(), Value::String(id.clone()));
         }

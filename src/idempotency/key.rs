@@ -1,14 +1,12 @@
 //! The `Idempotency-Key` header: checked once by the extractor, then bound to a scope, an operation and a
 //! fingerprint of the request.
 
-use std::future::{ready, Ready};
-
-use actix_web::{dev::Payload, FromRequest, HttpRequest};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::policy::Actor;
+use crate::refusal::{Code, Refusal};
 
 /// Longest key accepted, in characters.
 pub const MAX_KEY_LEN: usize = 200;
@@ -23,18 +21,22 @@ pub const ANONYMOUS: &str = "anonymous";
 /// The `Idempotency-Key` header of a request: absent, or 1 to 200 visible characters (surrounding spaces
 /// are dropped). Anything else is refused before the handler runs: 400 `invalid_idempotency_key`.
 #[derive(Debug, Clone, Default)]
-pub struct IdempotencyKey(Option<String>);
+pub struct IdempotencyKey(pub(super) Option<String>);
 
-fn invalid() -> AppError {
-    AppError::bad_request(
-        "invalid_idempotency_key",
-        format!("Idempotency-Key 须为 1 至 {MAX_KEY_LEN} 个可见字符，且只能有一个"),
-        format!("Idempotency-Key must be one header of 1 to {MAX_KEY_LEN} visible characters"),
-    )
+fn invalid() -> Refusal {
+    Refusal::of(Code::InvalidIdempotencyKey)
+        .with(
+            "reason",
+            format!("须为 1 至 {MAX_KEY_LEN} 个可见字符，且只能有一个"),
+        )
+        .with(
+            "reason_en",
+            format!("it must be one header of 1 to {MAX_KEY_LEN} visible characters"),
+        )
 }
 
 /// A trimmed, non-empty key: at most [`MAX_KEY_LEN`] visible ASCII characters (spaces allowed inside).
-fn checked(key: &str) -> AppResult<IdempotencyKey> {
+fn checked(key: &str) -> Result<IdempotencyKey, Refusal> {
     if key.len() > MAX_KEY_LEN || !key.chars().all(|c| c == ' ' || c.is_ascii_graphic()) {
         return Err(invalid());
     }
@@ -42,16 +44,18 @@ fn checked(key: &str) -> AppResult<IdempotencyKey> {
 }
 
 impl IdempotencyKey {
-    /// Parse the header (absent is fine; more than one, empty, too long or not visible ASCII is not).
-    pub fn parse(req: &HttpRequest) -> AppResult<IdempotencyKey> {
-        let mut values = req.headers().get_all("idempotency-key");
+    /// Parse the header's values (absent is fine; more than one, empty, too long or not visible ASCII is
+    /// not).
+    pub fn from_header_values<'a>(
+        mut values: impl Iterator<Item = &'a [u8]>,
+    ) -> Result<IdempotencyKey, Refusal> {
         let Some(value) = values.next() else {
             return Ok(IdempotencyKey(None));
         };
         if values.next().is_some() {
             return Err(invalid());
         }
-        let key = value.to_str().map_err(|_| invalid())?.trim();
+        let key = std::str::from_utf8(value).map_err(|_| invalid())?.trim();
         if key.is_empty() {
             return Err(invalid());
         }
@@ -59,7 +63,7 @@ impl IdempotencyKey {
     }
 
     /// A key given by a form field rather than the header (the public complaint page): the same rules.
-    pub fn from_field(value: Option<&str>) -> AppResult<IdempotencyKey> {
+    pub fn from_field(value: Option<&str>) -> Result<IdempotencyKey, Refusal> {
         match value.map(str::trim).filter(|v| !v.is_empty()) {
             None => Ok(IdempotencyKey(None)),
             Some(k) => checked(k),
@@ -98,24 +102,20 @@ impl IdempotencyKey {
     ) -> AppResult<Option<Bound>> {
         match self.0 {
             None => Ok(None),
-            Some(key) if key.chars().count() < MIN_ANONYMOUS_KEY_LEN => {
-                Err(AppError::bad_request(
-                    "invalid_idempotency_key",
-                    format!("无需登录的请求，Idempotency-Key 须至少 {MIN_ANONYMOUS_KEY_LEN} 个字符（建议使用 UUID）"),
-                    format!("without an account, an Idempotency-Key must be at least {MIN_ANONYMOUS_KEY_LEN} characters (use a UUID)"),
-                ))
-            }
+            Some(key) if key.chars().count() < MIN_ANONYMOUS_KEY_LEN => Err(Refusal::of(
+                Code::InvalidIdempotencyKey,
+            )
+            .with(
+                "reason",
+                format!("无需登录的请求须至少 {MIN_ANONYMOUS_KEY_LEN} 个字符（建议使用 UUID）"),
+            )
+            .with(
+                "reason_en",
+                format!("without an account it must be at least {MIN_ANONYMOUS_KEY_LEN} characters (use a UUID)"),
+            )
+            .into()),
             Some(key) => Ok(Some(Bound::new(ANONYMOUS.to_string(), operation, &key, request))),
         }
-    }
-}
-
-impl FromRequest for IdempotencyKey {
-    type Error = AppError;
-    type Future = Ready<Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Self::parse(req))
     }
 }
 
@@ -183,14 +183,11 @@ impl Bound {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use actix_web::test::TestRequest;
+    use crate::error::AppError;
 
     fn parse(values: &[&str]) -> AppResult<IdempotencyKey> {
-        let mut req = TestRequest::default();
-        for v in values {
-            req = req.append_header(("Idempotency-Key", *v));
-        }
-        IdempotencyKey::parse(&req.to_http_request())
+        IdempotencyKey::from_header_values(values.iter().map(|v| v.as_bytes()))
+            .map_err(AppError::from)
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //! offline. The key itself is never stored, only its SHA-256; answers that carry a secret are sealed
 //! ([`seal`]).
 
+mod extract;
 mod key;
 pub mod seal;
 mod store;

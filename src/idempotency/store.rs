@@ -55,7 +55,7 @@ impl<T: DeserializeOwned> Answer<T> {
 }
 
 fn internal(e: impl std::fmt::Display) -> AppError {
-    AppError::Internal(format!("idempotency: {e}"))
+    AppError::Internal(anyhow::anyhow!("idempotency: {e}"))
 }
 
 fn reused() -> AppError {

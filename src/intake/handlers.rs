@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use super::domain::Arrival;
 use super::model::{IntakeCheck, IntakeWithTags};
 use super::queries;
+use crate::body::Json;
 use crate::error::{AppError, AppResult, Problem};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::paging::{Page, PageParams};
@@ -61,7 +62,7 @@ pub async fn create(
     state: web::Data<AppState>,
     actor: Actor,
     key: IdempotencyKey,
-    body: web::Json<NewIntake>,
+    body: Json<NewIntake>,
 ) -> AppResult<HttpResponse> {
     actor.authorize(Action::RecordSlaughter)?;
     let key = key.bind(&actor, "intake.create", &*body);
@@ -110,7 +111,7 @@ pub async fn create(
     let actor_id = actor.user_id.clone();
     let species = b.species;
     let (alive, dead) = (b.heads_alive, b.heads_dead);
-    let out = crate::violations::handlers::write_or_record_attempt(
+    let out = crate::violations::attempts::write_or_record_attempt(
         &state,
         &actor,
         house.clone(),
@@ -173,7 +174,7 @@ pub async fn get_one(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-) -> AppResult<web::Json<IntakeView>> {
+) -> AppResult<Json<IntakeView>> {
     let scope = actor.authorize(Action::ReadSlaughterChain)?;
     let id = id.into_inner().to_string();
     let out = state
@@ -187,7 +188,7 @@ pub async fn get_one(
             })
         })
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }
 
 /// Intakes at slaughterhouses in the caller's scope, newest first.
@@ -202,7 +203,7 @@ pub async fn list(
     state: web::Data<AppState>,
     actor: Actor,
     page: web::Query<PageParams>,
-) -> AppResult<web::Json<Page<IntakeWithTags>>> {
+) -> AppResult<Json<Page<IntakeWithTags>>> {
     let scope = actor.authorize(Action::ReadSlaughterChain)?;
     let page = page.into_inner();
     let out = state
@@ -211,7 +212,7 @@ pub async fn list(
             crate::slaughterhouses::queries::page_over_houses(conn, &scope, page, queries::list)
         })
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }
 
 /// The vet's check of an intake.
@@ -243,7 +244,7 @@ pub async fn check(
     actor: Actor,
     id: web::Path<uuid::Uuid>,
     key: IdempotencyKey,
-    body: web::Json<NewCheck>,
+    body: Json<NewCheck>,
 ) -> AppResult<HttpResponse> {
     let scope = actor.authorize(Action::RecordVetWork)?;
     let key = key.bind(&actor, "intake_check.create", &(*id, &*body));

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 use super::model::{LedgerEntry, ScanResult};
 use super::queries::{self, Confirmation};
+use crate::body::Json;
 use crate::error::{AppError, AppResult, Problem};
 use crate::idempotency::{self, Answer, IdempotencyKey};
 use crate::paging::{Page, PageParams};
@@ -35,8 +36,8 @@ pub struct ScanRequest {
 pub async fn scan(
     state: web::Data<AppState>,
     actor: Actor,
-    body: web::Json<ScanRequest>,
-) -> AppResult<web::Json<ScanResult>> {
+    body: Json<ScanRequest>,
+) -> AppResult<Json<ScanResult>> {
     actor.authorize(Action::KeepStock)?;
     let scanned = body.into_inner().scanned;
     let buyer = actor.org_id.clone();
@@ -44,7 +45,7 @@ pub async fn scan(
         .db
         .read(move |conn| queries::scan(conn, &buyer, &scanned))
         .await?;
-    Ok(web::Json(result))
+    Ok(Json(result))
 }
 
 /// Confirm a ledger entry.
@@ -94,7 +95,7 @@ pub async fn confirm(
     state: web::Data<AppState>,
     actor: Actor,
     key: IdempotencyKey,
-    body: web::Json<ConfirmRequest>,
+    body: Json<ConfirmRequest>,
 ) -> AppResult<HttpResponse> {
     actor.authorize(Action::KeepStock)?;
     let raw_key = key.as_str().map(str::to_string);
@@ -131,7 +132,7 @@ pub async fn confirm(
             .await?
     };
     let records = lot_hint.map(|id| vec![("lot", id)]).unwrap_or_default();
-    let answer = crate::violations::handlers::write_or_record_attempt(
+    let answer = crate::violations::attempts::write_or_record_attempt(
         &state,
         &actor,
         buyer.clone(),
@@ -166,7 +167,7 @@ pub async fn list(
     state: web::Data<AppState>,
     actor: Actor,
     page: web::Query<PageParams>,
-) -> AppResult<web::Json<Page<LedgerEntry>>> {
+) -> AppResult<Json<Page<LedgerEntry>>> {
     actor.authorize(Action::KeepStock)?;
     let page = page.into_inner();
     let buyer = actor.org_id.clone();
@@ -177,5 +178,5 @@ pub async fn list(
             Ok(Page::new(items, total, page))
         })
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }

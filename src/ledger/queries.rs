@@ -92,7 +92,7 @@ pub fn scan(conn: &mut DbConnection, buyer: &str, scanned: &str) -> AppResult<(L
             .map(|o| o.name)
             .unwrap_or_default())
     };
-    let kind = crate::buyers::handlers::find(conn, buyer)?.1.buyer_kind;
+    let kind = crate::buyers::queries::find(conn, buyer)?.1.buyer_kind;
     let result = ScanResult {
         lot_id: lot.id.clone(),
         trace_code: lot.trace_code.clone(),

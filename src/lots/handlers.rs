@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use super::labels::{self, LabelData};
 use super::model::{Correction, LotView, ProductKind, Storage};
 use super::queries::{self, NewLot};
+use crate::body::Json;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult, Problem};
 use crate::idempotency::{self, IdempotencyKey};
@@ -37,18 +38,6 @@ pub struct NewLotRequest {
 pub struct NewLots {
     /// The lots (1 to 500).
     pub lots: Vec<NewLotRequest>,
-}
-
-/// The batch with its slaughterhouse inside the scope, else 404.
-pub fn batch_in_scope(
-    conn: &mut DbConnection,
-    scope: &Scope,
-    id: &str,
-) -> AppResult<crate::batches::model::BatchWithDraws> {
-    let b = crate::batches::queries::find(conn, id)?;
-    crate::slaughterhouses::queries::find_in_scope(conn, scope, &b.batch.slaughterhouse_id)
-        .map_err(|_| AppError::not_found("屠宰批次", "batch"))?;
-    Ok(b)
 }
 
 fn lot_in_scope(conn: &mut DbConnection, scope: &Scope, id: &str) -> AppResult<super::model::Lot> {
@@ -104,7 +93,7 @@ pub async fn create(
     actor: Actor,
     id: web::Path<uuid::Uuid>,
     key: IdempotencyKey,
-    body: web::Json<NewLots>,
+    body: Json<NewLots>,
 ) -> AppResult<HttpResponse> {
     let scope = actor.authorize(Action::RecordSlaughter)?;
     let key = key.bind(&actor, "lots.create", &(*id, &*body));
@@ -154,7 +143,7 @@ pub async fn create(
         .db
         .write(move |conn| {
             idempotency::once(conn, key.as_ref(), |conn| {
-                let batch = batch_in_scope(conn, &scope, &id)?;
+                let batch = crate::batches::queries::find_in_scope(conn, &scope, &id)?;
                 let made = queries::create_lots(conn, &actor.user_id, &batch.batch, new, &rules)?;
                 queries::views(conn, made, &rules)
             })
@@ -175,7 +164,7 @@ pub async fn get_one(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-) -> AppResult<web::Json<LotView>> {
+) -> AppResult<Json<LotView>> {
     let id = id.into_inner().to_string();
     let rules = state.rules.clone();
     let out = state
@@ -187,7 +176,7 @@ pub async fn get_one(
                 .ok_or_else(|| AppError::not_found("批次产品", "lot"))
         })
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }
 
 async fn lot_code(state: &AppState, actor: &Actor, id: uuid::Uuid) -> AppResult<String> {
@@ -216,7 +205,7 @@ pub async fn qr_png(
     let url = state.rules.verification_url(&code);
     let png = web::block(move || labels::qr_png(&url))
         .await?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::internal_from(e))?;
     Ok(HttpResponse::Ok()
         .content_type("image/png")
         .insert_header(("cache-control", "private, max-age=86400"))
@@ -238,7 +227,7 @@ pub async fn qr_svg(
 ) -> AppResult<HttpResponse> {
     let code = lot_code(&state, &actor, id.into_inner()).await?;
     let svg = labels::qr_svg(&state.rules.verification_url(&code))
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::internal_from(e))?;
     Ok(HttpResponse::Ok()
         .content_type("image/svg+xml")
         .insert_header(("cache-control", "private, max-age=86400"))
@@ -264,7 +253,7 @@ pub async fn label_sheet(
     let html = state
         .db
         .read(move |conn| {
-            let batch = batch_in_scope(conn, &scope, &id)?.batch;
+            let batch = crate::batches::queries::find_in_scope(conn, &scope, &id)?.batch;
             let house = crate::organisations::queries::find(conn, &batch.slaughterhouse_id)?
                 .map(|o| o.name)
                 .unwrap_or_default();
@@ -289,7 +278,7 @@ pub async fn label_sheet(
                 })
                 .collect();
             labels::label_sheet_html(&format!("{house} 批次 {} 标签", batch.batch_no), &labels)
-                .map_err(|e| AppError::Internal(e.to_string()))
+                .map_err(|e| AppError::internal_from(e))
         })
         .await?;
     Ok(HttpResponse::Ok()
@@ -326,7 +315,7 @@ pub async fn correct(
     actor: Actor,
     id: web::Path<uuid::Uuid>,
     key: IdempotencyKey,
-    body: web::Json<WeightCorrection>,
+    body: Json<WeightCorrection>,
 ) -> AppResult<HttpResponse> {
     let scope = actor.authorize(Action::RecordSlaughter)?;
     let key = key.bind(&actor, "lot_correction.create", &(*id, &*body));

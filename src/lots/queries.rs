@@ -279,9 +279,9 @@ pub fn fresh_code(conn: &mut DbConnection) -> AppResult<String> {
             return Ok(code);
         }
     }
-    Err(AppError::Internal(
-        "no fresh trace code after 5 draws".into(),
-    ))
+    Err(AppError::Internal(anyhow::anyhow!(
+        "no fresh trace code after 5 draws"
+    )))
 }
 
 /// Make lots from a batch (audited): it needs a product certificate and a passing inspection certificate,

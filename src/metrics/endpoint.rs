@@ -33,7 +33,7 @@ async fn render(state: &AppState) -> Result<HttpResponse, AppError> {
     let body = state
         .metrics
         .encode()
-        .map_err(|e| AppError::Internal(format!("encoding the metrics failed: {e}")))?;
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("encoding the metrics failed: {e}")))?;
     Ok(HttpResponse::Ok()
         .content_type(prometheus_client::encoding::prometheus_text::CONTENT_TYPE)
         .insert_header((header::CACHE_CONTROL, "no-store"))

@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::model::{District, OrgKind, Organisation};
 use super::queries;
+use crate::body::Json;
 use crate::error::{AppError, AppResult, Problem};
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor};
@@ -34,7 +35,7 @@ pub struct CreateOrganisation {
 pub async fn create(
     state: web::Data<AppState>,
     actor: Actor,
-    body: web::Json<CreateOrganisation>,
+    body: Json<CreateOrganisation>,
 ) -> AppResult<HttpResponse> {
     actor.authorize(Action::ManageAccounts)?;
     let b = body.into_inner();
@@ -93,7 +94,7 @@ pub async fn list(
     state: web::Data<AppState>,
     actor: Actor,
     query: web::Query<OrgQuery>,
-) -> AppResult<web::Json<Page<Organisation>>> {
+) -> AppResult<Json<Page<Organisation>>> {
     actor.authorize(Action::ManageAccounts)?;
     let q = query.into_inner();
     let page = PageParams {
@@ -107,7 +108,7 @@ pub async fn list(
             Ok(Page::new(items, total, page))
         })
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }
 
 /// One organisation: the admin sees any, everyone else their own.
@@ -122,7 +123,7 @@ pub async fn get_one(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-) -> AppResult<web::Json<Organisation>> {
+) -> AppResult<Json<Organisation>> {
     let id = id.into_inner().to_string();
     if actor.authorize(Action::ManageAccounts).is_err() && actor.org_id != id {
         return Err(AppError::not_found("机构", "organisation"));
@@ -133,5 +134,5 @@ pub async fn get_one(
             queries::find(conn, &id)?.ok_or_else(|| AppError::not_found("机构", "organisation"))
         })
         .await?;
-    Ok(web::Json(org))
+    Ok(Json(org))
 }

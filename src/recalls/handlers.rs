@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 use super::model::{Recall, RecallScope, RecallWithdrawal};
 use super::queries::{self, RecallMade};
 use super::report::{self, RecallReport};
+use crate::body::Json;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult, Problem};
 use crate::idempotency::{self, IdempotencyKey};
@@ -144,7 +145,7 @@ pub async fn recall_lot(
     actor: Actor,
     key: IdempotencyKey,
     id: web::Path<uuid::Uuid>,
-    body: web::Json<RecallRequest>,
+    body: Json<RecallRequest>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner().to_string();
     make(
@@ -178,7 +179,7 @@ pub async fn recall_batch(
     actor: Actor,
     key: IdempotencyKey,
     id: web::Path<uuid::Uuid>,
-    body: web::Json<RecallRequest>,
+    body: Json<RecallRequest>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner().to_string();
     make(
@@ -211,7 +212,7 @@ pub async fn recall_certificate(
     actor: Actor,
     key: IdempotencyKey,
     id: web::Path<uuid::Uuid>,
-    body: web::Json<RecallRequest>,
+    body: Json<RecallRequest>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner().to_string();
     let reason = body.into_inner().reason;
@@ -278,7 +279,7 @@ pub async fn list(
     state: web::Data<AppState>,
     actor: Actor,
     page: web::Query<PageParams>,
-) -> AppResult<web::Json<Page<RecallItem>>> {
+) -> AppResult<Json<Page<RecallItem>>> {
     let scope = actor.authorize(Action::Recall)?;
     let page = page.into_inner();
     let out = state
@@ -287,7 +288,7 @@ pub async fn list(
             crate::slaughterhouses::queries::page_over_houses(conn, &scope, page, list_over)
         })
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }
 
 /// The recall report: lots reached, every holder notified with what it was to pull, its acknowledgement,
@@ -303,7 +304,7 @@ pub async fn get_one(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-) -> AppResult<web::Json<RecallReport>> {
+) -> AppResult<Json<RecallReport>> {
     let scope = actor.authorize(Action::Recall)?;
     let id = id.into_inner().to_string();
     let out = state
@@ -314,7 +315,7 @@ pub async fn get_one(
             report::report(conn, recall)
         })
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }
 
 /// Withdraw a recall made in error, with a reason (once). The lots it marked are active again unless another
@@ -335,7 +336,7 @@ pub async fn withdraw(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-    body: web::Json<RecallRequest>,
+    body: Json<RecallRequest>,
 ) -> AppResult<HttpResponse> {
     let scope = actor.authorize(Action::Recall)?;
     let id = id.into_inner().to_string();

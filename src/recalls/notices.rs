@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use super::model::{RecallNotice, RecallResponse, ResponseKind};
 use super::report::{self, Notification};
+use crate::body::Json;
 use crate::db::DbConnection;
 use crate::disposals::model::{DisposalMethod, DisposalReason};
 use crate::error::{AppError, AppResult, Problem};
@@ -31,7 +32,7 @@ pub async fn list(
     state: web::Data<AppState>,
     actor: Actor,
     page: web::Query<PageParams>,
-) -> AppResult<web::Json<Page<Notification>>> {
+) -> AppResult<Json<Page<Notification>>> {
     actor.authorize(Action::AnswerRecall)?;
     let page = page.into_inner();
     let org = actor.org_id.clone();
@@ -39,7 +40,7 @@ pub async fn list(
         .db
         .read(move |conn| report::notifications(conn, &org, page))
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }
 
 /// One notice of `org`; another organisation's is not found.
@@ -168,7 +169,7 @@ pub async fn file_report(
     actor: Actor,
     id: web::Path<uuid::Uuid>,
     key: IdempotencyKey,
-    body: web::Json<RecallReportRequest>,
+    body: Json<RecallReportRequest>,
 ) -> AppResult<HttpResponse> {
     actor.authorize(Action::AnswerRecall)?;
     let key = key.bind(&actor, "recall_report.create", &(*id, &*body));

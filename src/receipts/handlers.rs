@@ -7,6 +7,7 @@ use rand::distributions::{Alphanumeric, DistString};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::body::Json;
 use crate::error::{AppError, AppResult, Problem};
 use crate::idempotency::{self, IdempotencyKey};
 use crate::policy::{Action, Actor};
@@ -14,20 +15,8 @@ use crate::schema::{lots, receipt_lines, receipts};
 use crate::state::AppState;
 use crate::stock::queries as stock;
 
-/// One line of a receipt.
-#[derive(
-    Debug, Clone, Deserialize, Serialize, ToSchema, Queryable, PartialEq, Eq, PartialOrd, Ord,
-)]
-#[serde(deny_unknown_fields)]
-pub struct ReceiptLine {
-    /// The lot.
-    pub lot_id: String,
-    /// Weight sold, grams.
-    pub weight_g: i64,
-    /// Price of the line, fen (at most ¥1,000,000).
-    #[schema(minimum = 0, maximum = 100_000_000)]
-    pub price_fen: i64,
-}
+pub use super::model::{Receipt, ReceiptLine};
+use super::queries::find;
 
 /// Issue a receipt.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -35,32 +24,6 @@ pub struct ReceiptLine {
 pub struct NewReceipt {
     /// Lines (1 to 50).
     pub lines: Vec<ReceiptLine>,
-}
-
-/// A receipt as stored: what the audit trail hashes.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Receipt {
-    /// Id.
-    pub id: String,
-    /// Receipt number, printed and encoded in its QR code.
-    pub number: String,
-    /// The seller.
-    pub seller_id: String,
-    /// When (China time).
-    #[serde(with = "crate::time::china_time")]
-    #[schema(value_type = String)]
-    pub issued_at: NaiveDateTime,
-    /// Who issued it.
-    pub recorded_by: Option<String>,
-    /// Lines, by lot.
-    pub lines: Vec<ReceiptLine>,
-}
-
-impl crate::audit::Audited for Receipt {
-    const ENTITY: &'static str = "receipt";
-    fn audit_id(&self) -> &str {
-        &self.id
-    }
 }
 
 /// A receipt as issued: with its verification address.
@@ -93,7 +56,7 @@ pub async fn issue(
     state: web::Data<AppState>,
     actor: Actor,
     key: IdempotencyKey,
-    body: web::Json<NewReceipt>,
+    body: Json<NewReceipt>,
 ) -> AppResult<HttpResponse> {
     actor.authorize(Action::KeepStock)?;
     let mut lines = body.into_inner().lines;
@@ -121,7 +84,7 @@ pub async fn issue(
     let org = actor.org_id.clone();
     let records = lines.iter().map(|l| ("lot", l.lot_id.clone())).collect();
     let actor_id = actor.user_id.clone();
-    let answer = crate::violations::handlers::write_or_record_attempt(
+    let answer = crate::violations::attempts::write_or_record_attempt(
         &state,
         &actor,
         org.clone(),
@@ -183,8 +146,7 @@ pub async fn issue(
         state.rules.public_base_url.trim_end_matches('/'),
         number
     );
-    let qr_svg =
-        crate::lots::labels::qr_svg(&url).map_err(|e| AppError::Internal(e.to_string()))?;
+    let qr_svg = crate::lots::labels::qr_svg(&url).map_err(|e| AppError::internal_from(e))?;
     receipt["verification_url"] = url.into();
     receipt["qr_svg"] = qr_svg.into();
     Ok(if fresh {
@@ -192,97 +154,6 @@ pub async fn issue(
     } else {
         HttpResponse::Ok().json(receipt)
     })
-}
-
-/// One receipt by number, with its lines.
-pub fn find(conn: &mut crate::db::DbConnection, number: &str) -> AppResult<Receipt> {
-    let (id, number, seller_id, issued_at, recorded_by): (
-        String,
-        String,
-        String,
-        NaiveDateTime,
-        Option<String>,
-    ) = receipts::table
-        .filter(receipts::number.eq(number.trim().to_uppercase()))
-        .select((
-            receipts::id,
-            receipts::number,
-            receipts::seller_id,
-            receipts::issued_at,
-            receipts::recorded_by,
-        ))
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| AppError::not_found("销售凭据", "receipt"))?;
-    let lines = receipt_lines::table
-        .filter(receipt_lines::receipt_id.eq(&id))
-        .order(receipt_lines::lot_id.asc())
-        .select((
-            receipt_lines::lot_id,
-            receipt_lines::weight_g,
-            receipt_lines::price_fen,
-        ))
-        .load::<ReceiptLine>(conn)?;
-    Ok(Receipt {
-        id,
-        number,
-        seller_id,
-        issued_at,
-        recorded_by,
-        lines,
-    })
-}
-
-/// A receipt's head as loaded: id, number, seller, issued at, recorded by.
-pub type HeadRow = (String, String, String, NaiveDateTime, Option<String>);
-/// A receipt line as loaded: receipt id, lot id, weight, price.
-pub type LineRow = (String, String, i64, i64);
-
-/// Receipts from their heads and the lines of those heads.
-pub fn assemble(heads: Vec<HeadRow>, lines: &[LineRow]) -> Vec<Receipt> {
-    heads
-        .into_iter()
-        .map(|(id, number, seller_id, issued_at, recorded_by)| Receipt {
-            lines: lines
-                .iter()
-                .filter(|l| l.0 == id)
-                .map(|l| ReceiptLine {
-                    lot_id: l.1.clone(),
-                    weight_g: l.2,
-                    price_fen: l.3,
-                })
-                .collect(),
-            id,
-            number,
-            seller_id,
-            issued_at,
-            recorded_by,
-        })
-        .collect()
-}
-
-/// Every receipt with its lines (for audit verification).
-pub fn all(conn: &mut crate::db::DbConnection) -> QueryResult<Vec<Receipt>> {
-    type Row = (String, String, String, NaiveDateTime, Option<String>);
-    let heads: Vec<Row> = receipts::table
-        .select((
-            receipts::id,
-            receipts::number,
-            receipts::seller_id,
-            receipts::issued_at,
-            receipts::recorded_by,
-        ))
-        .load(conn)?;
-    let lines: Vec<(String, String, i64, i64)> = receipt_lines::table
-        .order((receipt_lines::receipt_id.asc(), receipt_lines::lot_id.asc()))
-        .select((
-            receipt_lines::receipt_id,
-            receipt_lines::lot_id,
-            receipt_lines::weight_g,
-            receipt_lines::price_fen,
-        ))
-        .load(conn)?;
-    Ok(assemble(heads, &lines))
 }
 
 /// A receipt line as anyone sees it.
@@ -325,10 +196,8 @@ pub struct PublicReceipt {
 pub async fn verify(
     state: web::Data<AppState>,
     number: web::Path<String>,
-) -> AppResult<web::Json<PublicReceipt>> {
-    Ok(web::Json(
-        public_receipt(&state, number.into_inner()).await?,
-    ))
+) -> AppResult<Json<PublicReceipt>> {
+    Ok(Json(public_receipt(&state, number.into_inner()).await?))
 }
 
 /// The receipt's page, the address in its QR code (no login, no JavaScript).

@@ -4,7 +4,8 @@ use actix_web::{get, web};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::handlers::Receipt;
+use super::model::Receipt;
+use crate::body::Json;
 use crate::db::DbConnection;
 use crate::error::AppResult;
 use crate::paging::{Page, PageParams};
@@ -47,7 +48,7 @@ pub fn of_seller(
             receipt_lines::price_fen,
         ))
         .load(conn)?;
-    let items = super::handlers::assemble(heads, &lines);
+    let items = super::queries::assemble(heads, &lines);
     Ok((items, total))
 }
 
@@ -63,7 +64,7 @@ pub async fn list(
     state: web::Data<AppState>,
     actor: Actor,
     page: web::Query<PageParams>,
-) -> AppResult<web::Json<Page<Receipt>>> {
+) -> AppResult<Json<Page<Receipt>>> {
     actor.authorize(Action::KeepStock)?;
     let page = page.into_inner();
     let org = actor.org_id.clone();
@@ -74,5 +75,5 @@ pub async fn list(
             Ok(Page::new(items, total, page))
         })
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }

@@ -4,3 +4,5 @@
 
 pub mod handlers;
 pub mod list;
+pub mod model;
+pub mod queries;

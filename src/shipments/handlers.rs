@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use super::model::{ShipmentLine, ShipmentWithLines};
 use super::queries;
+use crate::body::Json;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult, Problem};
 use crate::idempotency::{self, IdempotencyKey};
@@ -61,7 +62,7 @@ pub async fn create(
     state: web::Data<AppState>,
     actor: Actor,
     key: IdempotencyKey,
-    body: web::Json<NewShipment>,
+    body: Json<NewShipment>,
 ) -> AppResult<HttpResponse> {
     actor.authorize(Action::Ship)?;
     let key = key.bind(&actor, "shipment.create", &*body);
@@ -110,7 +111,7 @@ pub async fn create(
     let seller = actor.org_id.clone();
     let actor_id = actor.user_id.clone();
     let buyer = b.buyer_id.to_string();
-    let out = crate::violations::handlers::write_or_record_attempt(
+    let out = crate::violations::attempts::write_or_record_attempt(
         &state,
         &actor,
         seller.clone(),
@@ -153,7 +154,7 @@ pub async fn get_one(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-) -> AppResult<web::Json<ShipmentWithLines>> {
+) -> AppResult<Json<ShipmentWithLines>> {
     let scope = actor.authorize(Action::ReadCirculation)?;
     let id = id.into_inner().to_string();
     let out = state
@@ -166,7 +167,7 @@ pub async fn get_one(
             Ok(s)
         })
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }
 
 /// Shipments the caller's organisation sent or received, newest first.
@@ -181,7 +182,7 @@ pub async fn list(
     state: web::Data<AppState>,
     actor: Actor,
     page: web::Query<PageParams>,
-) -> AppResult<web::Json<Page<ShipmentWithLines>>> {
+) -> AppResult<Json<Page<ShipmentWithLines>>> {
     actor.authorize(Action::Ship)?;
     let page = page.into_inner();
     let org = actor.org_id.clone();
@@ -192,5 +193,5 @@ pub async fn list(
             Ok(Page::new(items, total, page))
         })
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }

@@ -30,7 +30,7 @@ pub fn create(
             "a seller cannot ship to itself",
         ));
     }
-    crate::buyers::handlers::find(conn, buyer_id)?;
+    crate::buyers::queries::find(conn, buyer_id)?;
     if seller.kind == OrgKind::Slaughterhouse {
         if let Err(r) = crate::slaughterhouses::queries::in_network_on(conn, seller_id, ship_date)?
         {

@@ -10,6 +10,7 @@ use super::domain::{self, Refusal, StatusAction};
 use super::model::*;
 use super::queries::{self, Amendment, ListFilter, NewFeeItem, NewSlaughterhouse, Slaughterhouse};
 use super::uscc;
+use crate::body::Json;
 use crate::error::{AppError, AppResult, Problem};
 use crate::organisations::model::District;
 use crate::paging::{Page, PageParams};
@@ -218,7 +219,7 @@ fn view((org, rec): Slaughterhouse, agreements: Vec<QualityAgreement>) -> Slaugh
 pub async fn designate(
     state: web::Data<AppState>,
     actor: Actor,
-    body: web::Json<DesignateRequest>,
+    body: Json<DesignateRequest>,
 ) -> AppResult<HttpResponse> {
     let scope = actor.authorize(Action::ManageSlaughterhouses)?;
     let new = NewSlaughterhouse::try_from(body.into_inner())?;
@@ -293,7 +294,7 @@ pub async fn list(
     state: web::Data<AppState>,
     actor: Actor,
     query: web::Query<ListQuery>,
-) -> AppResult<web::Json<Page<SlaughterhouseView>>> {
+) -> AppResult<Json<Page<SlaughterhouseView>>> {
     let scope = actor.authorize(Action::ReadSlaughterhouses)?;
     let (filter, page) = query.into_inner().split()?;
     let out = state
@@ -312,7 +313,7 @@ pub async fn list(
             Ok(Page::new(views, total, page))
         })
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }
 
 /// One slaughterhouse's full record.
@@ -327,7 +328,7 @@ pub async fn get_one(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-) -> AppResult<web::Json<SlaughterhouseView>> {
+) -> AppResult<Json<SlaughterhouseView>> {
     let scope = actor.authorize(Action::ReadSlaughterhouses)?;
     let id = id.into_inner().to_string();
     let v = state
@@ -338,7 +339,7 @@ pub async fn get_one(
             Ok(view(sh, agreements))
         })
         .await?;
-    Ok(web::Json(v))
+    Ok(Json(v))
 }
 
 /// Amend a registry record: address, species, halal certification, licence.
@@ -372,8 +373,8 @@ pub async fn amend(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-    body: web::Json<AmendRequest>,
-) -> AppResult<web::Json<SlaughterhouseView>> {
+    body: Json<AmendRequest>,
+) -> AppResult<Json<SlaughterhouseView>> {
     let scope = actor.authorize(Action::ManageSlaughterhouses)?;
     let id = id.into_inner().to_string();
     let b = body.into_inner();
@@ -409,7 +410,7 @@ pub async fn amend(
             Ok(view(sh, agreements))
         })
         .await?;
-    Ok(web::Json(v))
+    Ok(Json(v))
 }
 
 /// Suspend, reinstate or revoke.
@@ -438,7 +439,7 @@ pub async fn change_status(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-    body: web::Json<StatusChangeRequest>,
+    body: Json<StatusChangeRequest>,
 ) -> AppResult<HttpResponse> {
     let scope = actor.authorize(Action::ManageSlaughterhouses)?;
     let id = id.into_inner().to_string();
@@ -468,7 +469,7 @@ pub async fn status_history(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-) -> AppResult<web::Json<Vec<StatusChange>>> {
+) -> AppResult<Json<Vec<StatusChange>>> {
     let scope = actor.authorize(Action::ReadSlaughterhouses)?;
     let id = id.into_inner().to_string();
     let out = state
@@ -478,7 +479,7 @@ pub async fn status_history(
             Ok(queries::status_history(conn, &id)?)
         })
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }
 
 /// Record a quality-safety agreement.
@@ -506,7 +507,7 @@ pub async fn add_agreement(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-    body: web::Json<AgreementRequest>,
+    body: Json<AgreementRequest>,
 ) -> AppResult<HttpResponse> {
     let scope = actor.authorize(Action::ManageSlaughterhouses)?;
     let id = id.into_inner().to_string();
@@ -541,7 +542,7 @@ pub async fn list_agreements(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-) -> AppResult<web::Json<Vec<QualityAgreement>>> {
+) -> AppResult<Json<Vec<QualityAgreement>>> {
     let scope = actor.authorize(Action::ReadSlaughterhouses)?;
     let id = id.into_inner().to_string();
     let out = state
@@ -551,7 +552,7 @@ pub async fn list_agreements(
             Ok(queries::agreements(conn, &id)?)
         })
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }
 
 /// Add an approved fee item.
@@ -589,7 +590,7 @@ pub async fn add_fee_item(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-    body: web::Json<FeeItemRequest>,
+    body: Json<FeeItemRequest>,
 ) -> AppResult<HttpResponse> {
     let scope = actor.authorize(Action::ManageSlaughterhouses)?;
     let id = id.into_inner().to_string();
@@ -643,7 +644,7 @@ pub async fn list_fee_items(
     actor: Actor,
     id: web::Path<uuid::Uuid>,
     query: web::Query<FeeQuery>,
-) -> AppResult<web::Json<Vec<FeeItem>>> {
+) -> AppResult<Json<Vec<FeeItem>>> {
     let scope = actor.authorize(Action::ReadSlaughterhouses)?;
     let id = id.into_inner().to_string();
     let on = query.into_inner().on;
@@ -654,7 +655,7 @@ pub async fn list_fee_items(
             Ok(queries::fee_schedule(conn, &id, on)?)
         })
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }
 
 /// End a fee item.
@@ -681,8 +682,8 @@ pub async fn end_fee_item(
     state: web::Data<AppState>,
     actor: Actor,
     path: web::Path<(uuid::Uuid, uuid::Uuid)>,
-    body: web::Json<EndFeeItemRequest>,
-) -> AppResult<web::Json<FeeItem>> {
+    body: Json<EndFeeItemRequest>,
+) -> AppResult<Json<FeeItem>> {
     let scope = actor.authorize(Action::ManageSlaughterhouses)?;
     let (id, item_id) = path.into_inner();
     let (id, item_id) = (id.to_string(), item_id.to_string());
@@ -694,7 +695,7 @@ pub async fn end_fee_item(
             queries::end_fee_item(conn, Some(&actor.user_id), &id, &item_id, until)
         })
         .await?;
-    Ok(web::Json(f))
+    Ok(Json(f))
 }
 
 /// The day to ask about.
@@ -718,7 +719,7 @@ pub async fn get_standing(
     actor: Actor,
     id: web::Path<uuid::Uuid>,
     query: web::Query<StandingQuery>,
-) -> AppResult<web::Json<Standing>> {
+) -> AppResult<Json<Standing>> {
     let scope = actor.authorize(Action::ReadSlaughterhouses)?;
     let id = id.into_inner().to_string();
     let day = query
@@ -733,7 +734,7 @@ pub async fn get_standing(
             Ok(standing(&rec, &agreements, day))
         })
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }
 
 /// What anyone may see of a slaughterhouse.
@@ -787,7 +788,7 @@ pub struct PublicQuery {
 pub async fn public_list(
     state: web::Data<AppState>,
     query: web::Query<PublicQuery>,
-) -> AppResult<web::Json<Page<PublicSlaughterhouse>>> {
+) -> AppResult<Json<Page<PublicSlaughterhouse>>> {
     let q = query.into_inner();
     let (filter, page) = ListQuery {
         district: q.district,
@@ -818,5 +819,5 @@ pub async fn public_list(
             )
         })
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }

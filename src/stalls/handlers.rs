@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::body::Json;
 use crate::buyers::model::BuyerKind;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult, Problem};
@@ -71,8 +72,8 @@ pub struct Board {
 }
 
 fn board(conn: &mut DbConnection, id: &str, base: &str) -> AppResult<Board> {
-    let (org, profile) = crate::buyers::handlers::find(conn, id)
-        .map_err(|_| AppError::not_found("摊位", "stall"))?;
+    let (org, profile) =
+        crate::buyers::queries::find(conn, id).map_err(|_| AppError::not_found("摊位", "stall"))?;
     let day = crate::time::today_china();
     let sold_out: Vec<String> = sold_out_marks::table
         .filter(sold_out_marks::org_id.eq(&org.id))
@@ -147,10 +148,10 @@ fn board(conn: &mut DbConnection, id: &str, base: &str) -> AppResult<Board> {
 pub async fn board_json(
     state: web::Data<AppState>,
     id: web::Path<uuid::Uuid>,
-) -> AppResult<web::Json<Board>> {
+) -> AppResult<Json<Board>> {
     let id = id.into_inner().to_string();
     let base = state.rules.public_base_url.clone();
-    Ok(web::Json(
+    Ok(Json(
         state.db.read(move |conn| board(conn, &id, &base)).await?,
     ))
 }
@@ -169,8 +170,7 @@ pub async fn board_page(
     let id = id.into_inner().to_string();
     let base = state.rules.public_base_url.clone();
     let b = state.db.read(move |conn| board(conn, &id, &base)).await?;
-    let qr =
-        crate::lots::labels::qr_svg(&b.page_url).map_err(|e| AppError::Internal(e.to_string()))?;
+    let qr = crate::lots::labels::qr_svg(&b.page_url).map_err(|e| AppError::internal_from(e))?;
     let mut html = String::new();
     let place = [
         b.market_name.clone(),

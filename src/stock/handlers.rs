@@ -2,12 +2,12 @@
 //! dispose of its own quantity, mark a lot sold out for the day.
 
 use actix_web::{post, web, HttpResponse};
-use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::queries as stock;
+use crate::body::Json;
 use crate::disposals::model::{Disposal, DisposalMethod, DisposalReason};
 use crate::error::{AppError, AppResult, Problem};
 use crate::idempotency::{self, IdempotencyKey};
@@ -55,7 +55,7 @@ pub async fn split(
     actor: Actor,
     id: web::Path<uuid::Uuid>,
     key: IdempotencyKey,
-    body: web::Json<SplitRequest>,
+    body: Json<SplitRequest>,
 ) -> AppResult<HttpResponse> {
     actor.authorize(Action::KeepStock)?;
     let key = key.bind(&actor, "lot_split.create", &(*id, &*body));
@@ -171,7 +171,7 @@ pub async fn dispose_held(
     actor: Actor,
     id: web::Path<uuid::Uuid>,
     key: IdempotencyKey,
-    body: web::Json<HolderDisposal>,
+    body: Json<HolderDisposal>,
 ) -> AppResult<HttpResponse> {
     actor.authorize(Action::KeepStock)?;
     let key = key.bind(&actor, "holder_disposal.create", &(*id, &*body));
@@ -220,32 +220,7 @@ pub async fn dispose_held(
     Ok(out.respond())
 }
 
-/// A lot marked sold out on the stall board for a day.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, Serialize, ToSchema)]
-#[diesel(table_name = sold_out_marks)]
-pub struct SoldOutMark {
-    /// Id.
-    pub id: String,
-    /// The stall.
-    pub org_id: String,
-    /// The lot.
-    pub lot_id: String,
-    /// The day (China time).
-    pub day: NaiveDate,
-    /// Who marked it.
-    pub marked_by: Option<String>,
-    /// When (China time).
-    #[serde(with = "crate::time::china_time")]
-    #[schema(value_type = String)]
-    pub marked_at: chrono::NaiveDateTime,
-}
-
-impl crate::audit::Audited for SoldOutMark {
-    const ENTITY: &'static str = "sold_out_mark";
-    fn audit_id(&self) -> &str {
-        &self.id
-    }
-}
+pub use super::model::SoldOutMark;
 
 /// Mark a lot sold out on today's stall board (vendor): it leaves today's board.
 #[utoipa::path(

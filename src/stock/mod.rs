@@ -4,4 +4,5 @@
 //! split off and disposed ≤ recorded.
 
 pub mod handlers;
+pub mod model;
 pub mod queries;

@@ -96,7 +96,7 @@ fn resolve(
                 BackwardStart::ReceiptNo(n) => n.clone(),
                 _ => return Err(not_found()),
             };
-            let r = crate::receipts::handlers::find(conn, &number)?;
+            let r = crate::receipts::queries::find(conn, &number)?;
             access::require(conn, scope, std::slice::from_ref(&r.seller_id), not_found)?;
             let ids: Vec<String> = r.lines.iter().map(|l| l.lot_id.clone()).collect();
             for lot in queries::lots(conn, &ids)? {

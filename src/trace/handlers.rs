@@ -71,7 +71,7 @@ fn exactly_one<T>(given: Vec<Option<T>>, names: &str) -> AppResult<T> {
     }
     given
         .pop()
-        .ok_or_else(|| AppError::Internal("no start".into()))
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no start")))
 }
 
 fn answer(graph: TraceGraph, format: Option<TraceFormat>) -> HttpResponse {

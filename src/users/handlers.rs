@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::model::{UserView, VetAssignment};
 use super::queries::{self, NewUser};
 use crate::auth::password;
+use crate::body::Json;
 use crate::error::{AppError, AppResult, Problem};
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor, Role};
@@ -51,7 +52,7 @@ pub struct CreatedUser {
 pub async fn create(
     state: web::Data<AppState>,
     actor: Actor,
-    body: web::Json<CreateUser>,
+    body: Json<CreateUser>,
 ) -> AppResult<HttpResponse> {
     actor.authorize(Action::ManageAccounts)?;
     let b = body.into_inner();
@@ -111,7 +112,7 @@ pub async fn list(
     state: web::Data<AppState>,
     actor: Actor,
     query: web::Query<UserQuery>,
-) -> AppResult<web::Json<Page<UserView>>> {
+) -> AppResult<Json<Page<UserView>>> {
     actor.authorize(Action::ManageAccounts)?;
     let q = query.into_inner();
     let page = PageParams {
@@ -126,7 +127,7 @@ pub async fn list(
             Ok(Page::new(items, total, page).map(UserView::from))
         })
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }
 
 /// One account (admin, or the user themself).
@@ -141,7 +142,7 @@ pub async fn get_one(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-) -> AppResult<web::Json<UserView>> {
+) -> AppResult<Json<UserView>> {
     let id = id.into_inner().to_string();
     if actor.authorize(Action::ManageAccounts).is_err() && actor.user_id != id {
         return Err(AppError::not_found("用户", "user"));
@@ -152,7 +153,7 @@ pub async fn get_one(
             queries::find(conn, &id)?.ok_or_else(|| AppError::not_found("用户", "user"))
         })
         .await?;
-    Ok(web::Json(user.into()))
+    Ok(Json(user.into()))
 }
 
 async fn set_disabled(
@@ -160,7 +161,7 @@ async fn set_disabled(
     actor: Actor,
     id: uuid::Uuid,
     disabled: bool,
-) -> AppResult<web::Json<UserView>> {
+) -> AppResult<Json<UserView>> {
     actor.authorize(Action::ManageAccounts)?;
     let id = id.to_string();
     if disabled && id == actor.user_id {
@@ -174,7 +175,7 @@ async fn set_disabled(
         .db
         .write(move |conn| queries::set_disabled(conn, Some(&actor.user_id), &id, disabled))
         .await?;
-    Ok(web::Json(user.into()))
+    Ok(Json(user.into()))
 }
 
 /// Disable an account (admin): it can no longer log in, and its tokens stop working at once.
@@ -189,7 +190,7 @@ pub async fn disable(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-) -> AppResult<web::Json<UserView>> {
+) -> AppResult<Json<UserView>> {
     set_disabled(state, actor, id.into_inner(), true).await
 }
 
@@ -205,7 +206,7 @@ pub async fn enable(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-) -> AppResult<web::Json<UserView>> {
+) -> AppResult<Json<UserView>> {
     set_disabled(state, actor, id.into_inner(), false).await
 }
 
@@ -222,7 +223,7 @@ pub async fn reset_password(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-) -> AppResult<web::Json<CreatedUser>> {
+) -> AppResult<Json<CreatedUser>> {
     actor.authorize(Action::ManageAccounts)?;
     let id = id.into_inner().to_string();
     let pw = password::generate();
@@ -240,7 +241,7 @@ pub async fn reset_password(
             )
         })
         .await?;
-    Ok(web::Json(CreatedUser {
+    Ok(Json(CreatedUser {
         user: user.into(),
         one_time_password: pw,
     }))
@@ -267,7 +268,7 @@ pub async fn assign_vet(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-    body: web::Json<AssignVet>,
+    body: Json<AssignVet>,
 ) -> AppResult<HttpResponse> {
     actor.authorize(Action::ManageAccounts)?;
     let id = id.into_inner().to_string();
@@ -291,7 +292,7 @@ pub async fn list_assignments(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-) -> AppResult<web::Json<Vec<VetAssignment>>> {
+) -> AppResult<Json<Vec<VetAssignment>>> {
     let id = id.into_inner().to_string();
     if actor.authorize(Action::ManageAccounts).is_err() && actor.user_id != id {
         return Err(AppError::not_found("用户", "user"));
@@ -300,7 +301,7 @@ pub async fn list_assignments(
         .db
         .read(move |conn| Ok(queries::assignments_of(conn, &id)?))
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }
 
 /// End a vet's assignment (admin); the record stays.
@@ -315,12 +316,12 @@ pub async fn end_assignment(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-) -> AppResult<web::Json<VetAssignment>> {
+) -> AppResult<Json<VetAssignment>> {
     actor.authorize(Action::ManageAccounts)?;
     let id = id.into_inner().to_string();
     let a = state
         .db
         .write(move |conn| queries::end_assignment(conn, Some(&actor.user_id), &id))
         .await?;
-    Ok(web::Json(a))
+    Ok(Json(a))
 }

@@ -49,9 +49,9 @@ fn require_hash(password_hash: &str) -> AppResult<()> {
     if password_hash.starts_with("$argon2id$") {
         Ok(())
     } else {
-        Err(AppError::Internal(
-            "a password reached the database unhashed".into(),
-        ))
+        Err(AppError::Internal(anyhow::anyhow!(
+            "a password reached the database unhashed"
+        )))
     }
 }
 

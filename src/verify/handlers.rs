@@ -24,8 +24,7 @@ async fn cached(state: &AppState, code: &str) -> AppResult<Cached> {
         .db
         .read(move |conn| super::queries::verify(conn, &input, today))
         .await?;
-    let json =
-        serde_json::to_vec(&v).map_err(|e| crate::error::AppError::Internal(e.to_string()))?;
+    let json = serde_json::to_vec(&v).map_err(|e| crate::error::AppError::internal_from(e))?;
     let c = Cached {
         verification: Arc::new(v),
         json: json.into(),

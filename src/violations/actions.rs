@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use super::model::{ViolationEvent, ViolationEventKind, ViolationSource};
 use super::queries::{self, NewViolation, Subject};
 use super::workflow::{self, Step, ViolationDetail};
+use crate::body::Json;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult, Problem};
 use crate::idempotency::{self, IdempotencyKey};
@@ -119,7 +120,7 @@ pub async fn create(
     state: web::Data<AppState>,
     actor: Actor,
     key: IdempotencyKey,
-    body: web::Json<NewInspectionViolation>,
+    body: Json<NewInspectionViolation>,
 ) -> AppResult<HttpResponse> {
     let scope = actor.authorize(Action::WorkViolations)?;
     let idem = key.bind(&actor, "violation.create", &*body);
@@ -294,7 +295,7 @@ pub async fn investigate(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-    body: web::Json<StepRequest>,
+    body: Json<StepRequest>,
 ) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     step(
@@ -321,7 +322,7 @@ pub async fn penalise(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-    body: web::Json<PenaltyRequest>,
+    body: Json<PenaltyRequest>,
 ) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     step(
@@ -348,7 +349,7 @@ pub async fn dismiss(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-    body: web::Json<StepRequest>,
+    body: Json<StepRequest>,
 ) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     step(

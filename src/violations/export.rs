@@ -35,7 +35,7 @@ fn cell(s: &str) -> String {
 /// The rows as CSV bytes, with a UTF-8 byte-order mark.
 pub fn csv(rows: &[ViolationDetail]) -> AppResult<Vec<u8>> {
     let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    let fail = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
+    let fail = |e: csv::Error| AppError::Internal(anyhow::anyhow!("csv: {e}"));
     w.write_record(HEADERS).map_err(fail)?;
     for d in rows {
         let v = &d.violation.violation;
@@ -72,7 +72,7 @@ pub fn csv(rows: &[ViolationDetail]) -> AppResult<Vec<u8>> {
         w.write_record(row.iter().map(|s| cell(s))).map_err(fail)?;
     }
     w.into_inner()
-        .map_err(|e| AppError::Internal(format!("csv: {e}")))
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("csv: {e}")))
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-//! HTTP handlers reading violations (list with cursor paging, one violation, dashboard counts, CSV export),
-//! and the helper that records attempts when a write is refused. Recording and working violations: `actions.rs`.
+//! HTTP handlers reading violations (list with cursor paging, one violation, dashboard counts, CSV export).
+//! Recording and working violations: `actions.rs`; attempts recorded when a write is refused: `attempts.rs`.
 
 use actix_web::{get, web, HttpResponse};
 use chrono::NaiveDate;
@@ -7,65 +7,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{Severity, ViolationSource, ViolationStatus};
-use super::queries::{self, NewViolation, Subject};
+
 use super::rules;
 use super::search::{self, Counts, Cursor, Filter, Sort};
 use super::workflow::{self, ViolationDetail};
-use crate::db::DbConnection;
+use crate::body::Json;
 use crate::error::{AppError, AppResult, Problem};
 use crate::organisations::model::District;
 use crate::policy::{Action, Actor};
 use crate::state::AppState;
-
-/// Run a write; when it is refused for breaking a rule of the notice, record the attempt against the
-/// organisation that tried (in a transaction of its own, since the write's was rolled back), naming the
-/// records involved, and return the refusal unchanged.
-pub async fn write_or_record_attempt<T, F>(
-    state: &AppState,
-    actor: &Actor,
-    subject_org_id: String,
-    records: Vec<(&'static str, String)>,
-    f: F,
-) -> AppResult<T>
-where
-    F: FnOnce(&mut DbConnection) -> AppResult<T> + Send + 'static,
-    T: Send + 'static,
-{
-    let result = state.db.write(f).await;
-    let Err(err) = result else {
-        return result;
-    };
-    let Some(rule) = rules::attempt_rule(&err.code()) else {
-        return Err(err);
-    };
-    let problem = err.problem();
-    let actor_id = actor.user_id.clone();
-    let recorded = state
-        .db
-        .write(move |conn| {
-            let org = crate::organisations::queries::find(conn, &subject_org_id)?
-                .ok_or_else(|| AppError::not_found("机构", "organisation"))?;
-            queries::open(
-                conn,
-                NewViolation {
-                    rule,
-                    source: ViolationSource::Attempt,
-                    subject: Subject::Org(&org),
-                    summary: (
-                        format!("{}（请求被拒绝）：{}", rule.title, problem.detail),
-                        format!("{} (refused): {}", rule.title_en, problem.detail_en),
-                    ),
-                    actor_id: Some(&actor_id),
-                    records: records.iter().map(|(e, id)| (*e, id.clone())).collect(),
-                },
-            )
-        })
-        .await;
-    if let Err(e) = recorded {
-        tracing::error!(error = %e, "recording an attempt failed");
-    }
-    Err(err)
-}
 
 /// Filters of the violation list, counts and export.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -143,7 +93,7 @@ pub async fn list(
     state: web::Data<AppState>,
     actor: Actor,
     query: web::Query<ViolationQuery>,
-) -> AppResult<web::Json<ViolationPage>> {
+) -> AppResult<Json<ViolationPage>> {
     let scope = actor.authorize(Action::ReadViolations)?;
     let q = query.into_inner();
     let filter = q.filter()?;
@@ -160,7 +110,7 @@ pub async fn list(
             })
         })
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }
 
 /// Counts by district, rule and status of the violations matching the filters (the dashboard).
@@ -175,14 +125,14 @@ pub async fn counts(
     state: web::Data<AppState>,
     actor: Actor,
     query: web::Query<ViolationQuery>,
-) -> AppResult<web::Json<Counts>> {
+) -> AppResult<Json<Counts>> {
     let scope = actor.authorize(Action::ReadViolations)?;
     let filter = query.into_inner().filter()?;
     let out = state
         .db
         .read(move |conn| Ok(search::counts(conn, &scope, &filter)?))
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }
 
 /// Most rows one export may hold.
@@ -254,12 +204,12 @@ pub async fn get_one(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<uuid::Uuid>,
-) -> AppResult<web::Json<ViolationDetail>> {
+) -> AppResult<Json<ViolationDetail>> {
     let scope = actor.authorize(Action::ReadViolations)?;
     let id = id.into_inner().to_string();
     let out = state
         .db
         .read(move |conn| super::actions::in_scope(conn, &scope, &id))
         .await?;
-    Ok(web::Json(out))
+    Ok(Json(out))
 }

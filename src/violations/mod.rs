@@ -4,6 +4,7 @@
 //! inspections and substantiated complaints. Violations are evidence: added, never edited.
 
 pub mod actions;
+pub mod attempts;
 pub mod demo;
 pub mod export;
 pub mod handlers;

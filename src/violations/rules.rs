@@ -224,8 +224,8 @@ pub const ATTEMPTS: &[Rule] = &[
 ];
 
 /// The rule a refusal code breaks, when it is an attempt.
-pub fn attempt_rule(code: &str) -> Option<&'static Rule> {
-    ATTEMPTS.iter().find(|r| r.code == code)
+pub fn attempt_rule(code: crate::refusal::Code) -> Option<&'static Rule> {
+    ATTEMPTS.iter().find(|r| r.code == code.as_str())
 }
 
 /// Substantiated 12345 complaints, one rule per complaint category (`complaint_` + the category code).
@@ -458,6 +458,22 @@ pub fn inspection_rule(code: &str) -> Option<&'static Rule> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_attempt_rule_is_a_refusal_code() {
+        for r in ATTEMPTS {
+            let code: Result<crate::refusal::Code, _> = r.code.parse();
+            assert!(
+                code.is_ok(),
+                "{} is not a refusal code: no refusal would ever record it",
+                r.code
+            );
+            assert_eq!(
+                code.ok().and_then(attempt_rule).map(|x| x.code),
+                Some(r.code)
+            );
+        }
+    }
 
     #[test]
     fn rule_codes_are_unique() {

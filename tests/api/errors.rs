@@ -342,8 +342,11 @@ async fn refusals_of_malformed_input_speak_in_words() {
         .post("/api/v1/auth/login", None, json!({"username": "mr.city"}))
         .await;
     assert_eq!(missing.status, StatusCode::BAD_REQUEST, "{missing:?}");
-    assert_eq!(missing.body["detail_en"], "the field password is missing");
-    assert_eq!(missing.body["detail"], "缺少字段 password");
+    assert_eq!(
+        missing.body["detail_en"],
+        "the body is not acceptable: the field password is missing"
+    );
+    assert_eq!(missing.body["detail"], "请求内容有误：缺少字段 password");
     let sr = app.token("sr.city");
     let bad_id = app
         .get("/api/v1/slaughterhouses/not-a-uuid", Some(&sr))
