@@ -14,6 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::auth::Auth;
 use crate::config::{DatabaseSettings, RuleSettings, ServeSettings};
 use crate::error::{extract, AppError};
+use crate::refusal::{Code, Refusal};
 
 pub use crate::state::AppState;
 
@@ -116,21 +117,11 @@ fn methods_of(path: &str) -> Option<Vec<String>> {
 /// say), otherwise 404.
 async fn not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
     if let Some(allowed) = methods_of(req.path()) {
-        let e = AppError::new(
-            actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
-            "method_not_allowed",
-            format!(
-                "{} 不支持 {} 方法，可用：{}",
-                req.path(),
-                req.method(),
-                allowed.join(", ")
-            ),
-            format!(
-                "{} does not answer {}; it answers {}",
-                req.path(),
-                req.method(),
-                allowed.join(", ")
-            ),
+        let e = AppError::from(
+            Refusal::of(Code::MethodNotAllowed)
+                .with("path", req.path())
+                .with("method", req.method())
+                .with("allowed", allowed.join(", ")),
         );
         let mut res = actix_web::ResponseError::error_response(&e);
         if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&allowed.join(", ")) {
@@ -138,12 +129,15 @@ async fn not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
         }
         return Ok(res);
     }
-    Err(AppError::new(
-        actix_web::http::StatusCode::NOT_FOUND,
-        "no_such_route",
-        format!("没有这个地址：{} {}", req.method(), req.path()),
-        format!("no such route: {} {}", req.method(), req.path()),
-    ))
+    Err(no_such_route(&req))
+}
+
+/// 404 `no_such_route` for a request no route answers.
+pub fn no_such_route(req: &HttpRequest) -> AppError {
+    Refusal::of(Code::NoSuchRoute)
+        .with("method", req.method())
+        .with("path", req.path())
+        .into()
 }
 
 async fn docs_redirect() -> HttpResponse {

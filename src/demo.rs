@@ -13,7 +13,7 @@ use crate::certificates::model::{AnimalCertificate, AnimalCertificateType};
 use crate::credit::model::CreditEventKind;
 use crate::credit::queries::NewEvent;
 use crate::db::{Db, DbConnection};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::organisations::model::{District, OrgKind, Organisation};
 use crate::policy::Role;
 use crate::slaughterhouses::domain::StatusAction;
@@ -158,11 +158,7 @@ impl Loader<'_> {
 pub fn load(db: &Db, rules: &crate::config::RuleSettings) -> AppResult<DemoOutput> {
     db.write_now(|conn| {
         if users::find_by_username(conn, "sr.city")?.is_some() {
-            return Err(AppError::conflict(
-                "demo_loaded",
-                "演示数据已加载过（账户 sr.city 已存在）",
-                "the demo data is already loaded (account sr.city exists)",
-            ));
+            return Err(crate::refusal::Code::DemoLoaded.into());
         }
         let mut l = Loader {
             rules,

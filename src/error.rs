@@ -64,7 +64,7 @@ pub enum AppError {
     Pool(#[from] diesel::r2d2::PoolError),
     /// The database is down, missed the deadline, or is full (known without a diesel error).
     #[error("database {0:?}")]
-    Unavailable(crate::db::Fault),
+    Unavailable(crate::db::fault::Fault),
     /// Anything else: logged with its cause chain, shown as a bare 500.
     #[error("internal error: {0:#}")]
     Internal(anyhow::Error),
@@ -245,15 +245,15 @@ impl AppError {
                 _ => Self::fault(crate::db::fault::classify(e)).problem(),
             },
             AppError::Database(e) => Self::fault(crate::db::fault::classify(e)).problem(),
-            AppError::Pool(_) => Self::fault(crate::db::Fault::Unavailable).problem(),
+            AppError::Pool(_) => Self::fault(crate::db::fault::Fault::Unavailable).problem(),
             AppError::Unavailable(f) => Self::fault(*f).problem(),
             AppError::Internal(_) => Self::internal().problem(),
         }
     }
 
     /// The answer for a database fault: 503 or 507 with `Retry-After`, or a bare 500.
-    fn fault(fault: crate::db::Fault) -> Self {
-        use crate::db::Fault;
+    fn fault(fault: crate::db::fault::Fault) -> Self {
+        use crate::db::fault::Fault;
         let (code, retry) = match fault {
             Fault::Unavailable => (Code::DatabaseUnavailable, 2),
             Fault::Timeout => (Code::DatabaseTimeout, 2),

@@ -11,6 +11,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::config::AuthSettings;
 use crate::error::{AppError, AppResult};
+use crate::refusal::{Code, Refusal};
 
 /// Per-client quotas of the public endpoints.
 pub struct RateLimits {
@@ -79,11 +80,12 @@ impl RateLimits {
                 .max(Duration::from_secs(1))
                 .as_secs()
                 .max(1);
-            AppError::too_many(
-                "too_many_requests",
-                wait,
-                format!("{zh}，请 {wait} 秒后再试"),
-                format!("{en}; try again in {wait} s"),
+            AppError::from(
+                Refusal::of(Code::TooManyRequests)
+                    .with("what", zh)
+                    .with("what_en", en)
+                    .with("wait", wait)
+                    .retry_after(wait),
             )
         })
     }

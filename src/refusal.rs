@@ -193,7 +193,7 @@ codes! {
     NotShippedToBuyer = (Unprocessable, "追溯码 {code} 的产品没有发货给本户的申报记录，请向供货方核实", "lot {code} was never declared as shipped to you; check with the supplier"),
     DocumentCheckRequired = (Unprocessable, "餐饮、食堂和加工企业须完成票据查验后登记（第八条）", "caterers and processors must record the document check (art. 八)"),
     // ---- limits ----
-    TooManyRequests = (TooMany, "{zh}，请 {wait} 秒后再试", "{en}; try again in {wait} s"),
+    TooManyRequests = (TooMany, "{what}，请 {wait} 秒后再试", "{what_en}; try again in {wait} s"),
     // ---- lots ----
     InvalidLotCount = (Unprocessable, "一次须分装 1 至 500 个产品", "make 1 to 500 lots at a time"),
     InvalidGtin = (Unprocessable, "GTIN {g} 无效（须为 8/12/13/14 位且校验位正确）", "GTIN {g} is not valid (8, 12, 13 or 14 digits with a correct check digit)"),

@@ -104,7 +104,7 @@ pub fn restore(url: &str, from: &Path, force: bool) -> anyhow::Result<RestoreRep
     );
     match backend {
         Backend::Sqlite => {
-            crate::private_files::ensure_private_sqlite_file(url)?;
+            ensure_private_sqlite_file(url)?;
             sqlite::restore(from, Path::new(sqlite_path(url)))?;
         }
         Backend::Postgres => postgres::restore(url, from)?,
@@ -204,5 +204,55 @@ impl Drop for Partial {
         if !self.done {
             let _ = std::fs::remove_file(&self.path);
         }
+    }
+}
+
+/// For a SQLite URL: create the database's folder (`0700`) and an empty database file (`0600`) when they
+/// are missing, before anything opens it (SQLite would create it `0644`). PostgreSQL URLs are left alone.
+/// (`Db::connect` does the same through `db::create_private_file`; this is for code that opens the file
+/// without a pool, such as restore.)
+pub fn ensure_private_sqlite_file(url: &str) -> anyhow::Result<()> {
+    if crate::db::Backend::of_url(url) != Backend::Sqlite {
+        return Ok(());
+    }
+    let path = crate::db::sqlite_path(url);
+    if let Some(parent) = std::path::Path::new(path).parent() {
+        create_private_dir(parent)
+            .map_err(|e| anyhow::anyhow!("cannot create the folder {}: {e}", parent.display()))?;
+    }
+    crate::db::create_private_file(path).map_err(|e| anyhow::anyhow!("cannot create {path}: {e}"))
+}
+
+#[cfg(test)]
+mod private_file_tests {
+    use super::ensure_private_sqlite_file;
+    use crate::private_files::create_private_file;
+    use std::path::Path;
+
+    #[cfg(unix)]
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn folders_and_files_are_owner_only_and_existing_ones_are_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("a").join("b").join("n.db");
+        ensure_private_sqlite_file(&format!("sqlite://{}", file.display())).unwrap();
+        assert_eq!(mode(&tmp.path().join("a")), 0o700);
+        assert_eq!(mode(&tmp.path().join("a").join("b")), 0o700);
+        assert_eq!(mode(&file), 0o600);
+        assert_eq!(std::fs::metadata(&file).unwrap().len(), 0);
+        // An existing database is not touched; a new private file never replaces one.
+        std::fs::write(&file, b"x").unwrap();
+        ensure_private_sqlite_file(file.to_str().unwrap()).unwrap();
+        assert_eq!(std::fs::read(&file).unwrap(), b"x");
+        assert!(create_private_file(&file).is_err());
+        assert_eq!(std::fs::read(&file).unwrap(), b"x");
+        // Nothing to do for PostgreSQL or an in-memory database.
+        ensure_private_sqlite_file("postgres://x@127.0.0.1:1/none").unwrap();
+        ensure_private_sqlite_file(":memory:").unwrap();
     }
 }

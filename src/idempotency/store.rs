@@ -59,11 +59,7 @@ fn internal(e: impl std::fmt::Display) -> AppError {
 }
 
 fn reused() -> AppError {
-    AppError::conflict(
-        "idempotency_key_reused",
-        "该 Idempotency-Key 已用于另一个不同的请求",
-        "this Idempotency-Key was already used for a different request",
-    )
+    crate::refusal::Code::IdempotencyKeyReused.into()
 }
 
 /// The answer a key row stores while its write is still running (never seen committed).
@@ -89,15 +85,14 @@ fn replay<T>(key: &Bound, row: Stored) -> AppResult<Answer<T>> {
         return Err(reused());
     }
     let json = match (&key.seal, seal::is_sealed(&row.answer)) {
-        (Some(s), true) => seal::open(s, &row.answer).ok_or_else(|| {
-            AppError::conflict(
-                "idempotency_answer_unavailable",
-                "该 Idempotency-Key 下保存的答复已无法读取（服务密钥已更换）",
-                "the answer stored under this Idempotency-Key can no longer be read (the server's secret changed)",
-            )
-        })?,
+        (Some(s), true) => seal::open(s, &row.answer)
+            .ok_or_else(|| AppError::from(crate::refusal::Code::IdempotencyAnswerUnavailable))?,
         (None, false) => row.answer,
-        _ => return Err(internal("a stored answer is sealed for one operation and not another")),
+        _ => {
+            return Err(internal(
+                "a stored answer is sealed for one operation and not another",
+            ))
+        }
     };
     if json == PENDING {
         return Err(internal("a key row committed without its answer"));

@@ -8,8 +8,6 @@ use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::registry::Registry;
 
-use crate::violations::schedule::SweepReport;
-
 /// Which scheduled rule.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RuleLabels {
@@ -62,18 +60,13 @@ pub(super) fn register(registry: &mut Registry) {
     );
 }
 
-/// A sweep of the scheduled rules ended: `Some(report)` when it succeeded.
-pub fn sweep_finished(report: Option<&SweepReport>) {
+/// A sweep of the scheduled rules ended: `Some(violations opened per rule)` when it succeeded.
+pub fn sweep_finished(report: Option<&[(&'static str, usize)]>) {
     let b = &*BACKGROUND;
     b.sweeps.inc();
     match report {
-        Some(r) => {
-            for (rule, n) in [
-                ("heads_unaccounted", r.heads_unaccounted),
-                ("agreement_lapsed", r.agreement_lapsed),
-                ("licence_lapsed", r.licence_lapsed),
-                ("complaint_overdue", r.complaint_overdue),
-            ] {
+        Some(counts) => {
+            for &(rule, n) in counts {
                 b.violations
                     .get_or_create(&RuleLabels { rule })
                     .inc_by(n as u64);

@@ -2,7 +2,7 @@
 //! secret), and on the address `NIUYANG_METRICS_BIND` names, a small server of its own (which asks for the
 //! secret too when one is set).
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::header;
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 
 use crate::error::AppError;
@@ -21,11 +21,7 @@ fn authorized(req: &HttpRequest, token: &str) -> bool {
 }
 
 fn refused() -> AppError {
-    AppError::unauthenticated(
-        "unauthenticated",
-        "读取运行指标需要提供正确的令牌",
-        "the metrics need the right bearer token",
-    )
+    crate::refusal::Code::Unauthenticated.into()
 }
 
 async fn render(state: &AppState) -> Result<HttpResponse, AppError> {
@@ -46,12 +42,12 @@ pub async fn scrape_main(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     match state.metrics.token() {
-        None => Err(AppError::new(
-            StatusCode::NOT_FOUND,
-            "no_such_route",
-            format!("没有这个地址：{} {}", req.method(), req.path()),
-            format!("no such route: {} {}", req.method(), req.path()),
-        )),
+        None => Err(
+            crate::refusal::Refusal::of(crate::refusal::Code::NoSuchRoute)
+                .with("method", req.method())
+                .with("path", req.path())
+                .into(),
+        ),
         Some(t) if !authorized(&req, t) => Err(refused()),
         Some(_) => render(&state).await,
     }

@@ -47,6 +47,18 @@ pub struct SweepReport {
     pub reporters_erased: usize,
 }
 
+impl SweepReport {
+    /// Violations opened, per scheduled rule (for the metrics).
+    pub fn counts(&self) -> [(&'static str, usize); 4] {
+        [
+            ("heads_unaccounted", self.heads_unaccounted),
+            ("agreement_lapsed", self.agreement_lapsed),
+            ("licence_lapsed", self.licence_lapsed),
+            ("complaint_overdue", self.complaint_overdue),
+        ]
+    }
+}
+
 /// Has `rule` already fired for this record?
 fn fired(conn: &mut DbConnection, rule: &Rule, entity: &str, id: &str) -> QueryResult<bool> {
     diesel::select(exists(
@@ -406,7 +418,7 @@ pub fn spawn(db: Db, rules: Arc<RuleSettings>, every: Duration) {
                 let now = crate::time::now();
                 match actix_web::web::block(move || sweep(&db, &rules, now)).await {
                     Ok(Ok(r)) => {
-                        crate::metrics::background::sweep_finished(Some(&r));
+                        crate::metrics::background::sweep_finished(Some(&r.counts()));
                         tracing::info!(?r, "scheduled rules swept")
                     }
                     Ok(Err(e)) if e.is_unavailable() => {
