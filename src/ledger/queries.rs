@@ -167,7 +167,7 @@ pub fn confirm(
     stock::refuse_over(
         filled.weight_pending_g,
         c.weight_g,
-        "exceeds_shipped_weight",
+        crate::refusal::Code::ExceedsShippedWeight,
         &lot.trace_code,
     )?;
     let e = LedgerEntry {

@@ -101,7 +101,7 @@ pub async fn issue(
                     }
                     stock::refuse_unless_active(conn, &lot)?;
                     let held = stock::holding(conn, &org, &lot)?;
-                    stock::refuse_over(held, l.weight_g, "exceeds_holding", &lot.trace_code)?;
+                    stock::refuse_over(held, l.weight_g, crate::refusal::Code::ExceedsHolding, &lot.trace_code)?;
                 }
                 let now = crate::time::now();
                 let number = format!(

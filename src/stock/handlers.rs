@@ -91,7 +91,7 @@ pub async fn split(
                 stock::refuse_unless_active(conn, &parent)?;
                 let held = stock::holding(conn, &org, &parent)?;
                 let total: i64 = children.iter().map(|c| c.0).sum();
-                stock::refuse_over(held, total, "exceeds_holding", &parent.trace_code)?;
+                stock::refuse_over(held, total, crate::refusal::Code::ExceedsHolding, &parent.trace_code)?;
                 let now = crate::time::now();
                 let mut made = Vec::new();
                 for (weight_g, name) in children {
@@ -200,7 +200,7 @@ pub async fn dispose_held(
                     return Err(AppError::not_found("批次产品", "lot"));
                 }
                 let held = stock::holding(conn, &org, &lot)?;
-                stock::refuse_over(held, b.weight_g, "exceeds_holding", &lot.trace_code)?;
+                stock::refuse_over(held, b.weight_g, crate::refusal::Code::ExceedsHolding, &lot.trace_code)?;
                 stock::dispose_held(
                     conn,
                     &org,
