@@ -92,7 +92,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(stock::handlers::sold_out)
         .service(receipts::handlers::issue)
         .service(receipts::handlers::verify)
-        .service(receipts::list::list)
+        .service(receipts::handlers::list)
         .service(stalls::handlers::board_json)
         .service(crate::verify::handlers::verify_json)
         // Complaints (12345).
