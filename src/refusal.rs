@@ -211,7 +211,7 @@ codes! {
     NothingToRecall = (Conflict, "召回范围内没有仍在流通的产品（已召回或已无害化处理）", "nothing this recall reaches is still active (already recalled or disposed of)"),
     RecallWithdrawn = (Conflict, "该召回已撤销", "the recall has been withdrawn"),
     // ---- receipts ----
-    InvalidLines = (Unprocessable, "凭据须有 1 至 50 行，重量大于 0，每行金额在 0 至 1,000,000 元之间", "a receipt has 1 to 50 lines, weights above 0 and each line's price from 0 to ¥1,000,000"),
+    InvalidLines = (Unprocessable, "{doc}须有 1 至 {max} 行{rule}", "{doc_en} has 1 to {max} lines{rule_en}"),
     DuplicateLot = (Unprocessable, "同一产品出现两次", "the same lot is listed twice"),
     // ---- shipments ----
     ShipToSelf = (Unprocessable, "不能发货给自己", "a seller cannot ship to itself"),

@@ -92,7 +92,7 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(stock::handlers::sold_out)
         .service(receipts::handlers::issue)
         .service(receipts::handlers::verify)
-        .service(receipts::list::list)
+        .service(receipts::handlers::list)
         .service(stalls::handlers::board_json)
         .service(crate::verify::handlers::verify_json)
         // Complaints (12345).
@@ -118,10 +118,10 @@ pub fn api_v1(cfg: &mut ServiceConfig) {
         .service(violations::handlers::counts)
         .service(violations::handlers::export_csv)
         .service(violations::handlers::get_one)
-        .service(violations::actions::create)
-        .service(violations::actions::investigate)
-        .service(violations::actions::penalise)
-        .service(violations::actions::dismiss)
+        .service(violations::handlers::create)
+        .service(violations::handlers::investigate)
+        .service(violations::handlers::penalise)
+        .service(violations::handlers::dismiss)
         // Audit trail.
         .service(audit::handlers::verify_trail)
         // Interoperation.

@@ -4,7 +4,8 @@ use diesel::prelude::*;
 
 use super::model::BuyerProfile;
 use crate::db::DbConnection;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
+use crate::refusal::{Code, Refusal};
 use crate::organisations::model::Organisation;
 use crate::schema::{buyer_profiles, organisations};
 
@@ -16,11 +17,5 @@ pub fn find(conn: &mut DbConnection, id: &str) -> AppResult<(Organisation, Buyer
         .select((Organisation::as_select(), BuyerProfile::as_select()))
         .first(conn)
         .optional()?
-        .ok_or_else(|| {
-            AppError::unprocessable(
-                "buyer_not_registered",
-                "购买方不是登记在册的肉品经营者",
-                "the buyer is not a registered buyer",
-            )
-        })
+        .ok_or_else(|| Refusal::of(Code::BuyerNotRegistered).into())
 }

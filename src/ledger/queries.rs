@@ -6,6 +6,7 @@ use super::model::{LedgerEntry, ScanResult};
 use crate::audit;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
+use crate::refusal::{Code, Refusal};
 use crate::lots::model::Lot;
 use crate::lots::trace_code::{self, TraceCodeError};
 use crate::schema::{
@@ -29,8 +30,11 @@ pub fn code_from_scan(scanned: &str) -> AppResult<String> {
     trace_code::parse(tail).map_err(|e| {
         let (zh, en) = e.message();
         match e {
-            TraceCodeError::Check => AppError::unprocessable("mistyped_code", zh, en),
-            _ => AppError::unprocessable("invalid_code", zh, en),
+            TraceCodeError::Check => Refusal::of(Code::MistypedCode).into(),
+            _ => Refusal::of(Code::InvalidCode)
+                .with("reason", zh)
+                .with("reason_en", en)
+                .into(),
         }
     })
 }
@@ -48,12 +52,7 @@ pub fn lot_by_code(conn: &mut DbConnection, code: &str) -> AppResult<Lot> {
 /// The refusal of a well-formed trace code the system does not know (also given for a code outside the
 /// caller's scope, so the two cannot be told apart).
 pub fn unknown_code(code: &str) -> AppError {
-    AppError::new(
-        actix_web::http::StatusCode::NOT_FOUND,
-        "unknown_code",
-        format!("追溯码 {code} 格式正确，但系统中没有这个产品（可能是假冒标签）"),
-        format!("trace code {code} is well formed but unknown (possibly a counterfeit label)"),
-    )
+    Refusal::of(Code::UnknownCode).with("code", code).into()
 }
 
 /// Fill in the entry for `buyer` from a scanned code, checking what a ledger entry must: the lot is active
@@ -71,11 +70,9 @@ pub fn scan(conn: &mut DbConnection, buyer: &str, scanned: &str) -> AppResult<(L
         .first(conn)
         .optional()?;
     let Some((supplier_id, voucher_no)) = latest else {
-        return Err(AppError::unprocessable(
-            "not_shipped_to_buyer",
-            format!("追溯码 {code} 的产品没有发货给本户的申报记录，请向供货方核实"),
-            format!("lot {code} was never declared as shipped to you; check with the supplier"),
-        ));
+        return Err(Refusal::of(Code::NotShippedToBuyer)
+            .with("code", code)
+            .into());
     };
     let pending =
         stock::shipped_to(conn, buyer, &lot.id)? - stock::recorded_by(conn, buyer, &lot.id)?;
@@ -147,27 +144,19 @@ pub fn confirm(
             .optional()?;
         if let Some(e) = existing {
             if e.lot_id != lot.id || e.weight_g != c.weight_g {
-                return Err(AppError::conflict(
-                    "idempotency_key_reused",
-                    "该 Idempotency-Key 已用于另一笔不同的登记",
-                    "this Idempotency-Key was already used for a different entry",
-                ));
+                return Err(Refusal::of(Code::IdempotencyKeyReused).into());
             }
             return Ok((e, false));
         }
     }
     let (_, filled) = scan(conn, buyer, &code)?;
     if filled.document_check_required && !c.document_check {
-        return Err(AppError::unprocessable(
-            "document_check_required",
-            "餐饮、食堂和加工企业须完成票据查验后登记（第八条）",
-            "caterers and processors must record the document check (art. 八)",
-        ));
+        return Err(Refusal::of(Code::DocumentCheckRequired).into());
     }
     stock::refuse_over(
         filled.weight_pending_g,
         c.weight_g,
-        "exceeds_shipped_weight",
+        crate::refusal::Code::ExceedsShippedWeight,
         &lot.trace_code,
     )?;
     let e = LedgerEntry {

@@ -242,7 +242,7 @@ pub async fn file_report(
                         ));
                     }
                     let held = stock::still_has(conn, &actor.org_id, &lot)?;
-                    stock::refuse_over(held, b.disposed_g, "exceeds_holding", &lot.trace_code)?;
+                    stock::refuse_over(held, b.disposed_g, crate::refusal::Code::ExceedsHolding, &lot.trace_code)?;
                     let d = stock::dispose_held(
                         conn,
                         &actor.org_id,

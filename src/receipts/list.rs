@@ -1,17 +1,11 @@
 //! The receipts a vendor has issued, newest first.
 
-use actix_web::{get, web};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::model::Receipt;
-use crate::body::Json;
 use crate::db::DbConnection;
-use crate::error::AppResult;
-use crate::paging::{Page, PageParams};
-use crate::policy::{Action, Actor};
 use crate::schema::{receipt_lines, receipts};
-use crate::state::AppState;
 
 /// A seller's receipts with their lines, newest first, and how many there are.
 pub fn of_seller(
@@ -50,30 +44,4 @@ pub fn of_seller(
         .load(conn)?;
     let items = super::queries::assemble(heads, &lines);
     Ok((items, total))
-}
-
-/// The receipts the caller's business issued, newest first (vendor).
-#[utoipa::path(
-    tag = "circulation",
-    params(PageParams),
-    responses((status = 200, body = Page<Receipt>)),
-    security(("bearer" = []))
-)]
-#[get("/receipts")]
-pub async fn list(
-    state: web::Data<AppState>,
-    actor: Actor,
-    page: web::Query<PageParams>,
-) -> AppResult<Json<Page<Receipt>>> {
-    actor.authorize(Action::KeepStock)?;
-    let page = page.into_inner();
-    let org = actor.org_id.clone();
-    let out = state
-        .db
-        .read(move |conn| {
-            let (items, total) = of_seller(conn, &org, page.limit(), page.offset())?;
-            Ok(Page::new(items, total, page))
-        })
-        .await?;
-    Ok(Json(out))
 }

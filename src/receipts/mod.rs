@@ -6,3 +6,4 @@ pub mod handlers;
 pub mod list;
 pub mod model;
 pub mod queries;
+pub mod usecases;

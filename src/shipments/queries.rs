@@ -7,6 +7,7 @@ use super::model::{Shipment, ShipmentLine, ShipmentWithLines};
 use crate::audit;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
+use crate::refusal::{Code, Refusal};
 use crate::organisations::model::OrgKind;
 use crate::schema::{product_certificates, shipment_lines, shipments};
 use crate::stock::queries as stock;
@@ -24,24 +25,17 @@ pub fn create(
     let seller = crate::organisations::queries::find(conn, seller_id)?
         .ok_or_else(|| AppError::not_found("机构", "organisation"))?;
     if buyer_id == seller_id {
-        return Err(AppError::unprocessable(
-            "ship_to_self",
-            "不能发货给自己",
-            "a seller cannot ship to itself",
-        ));
+        return Err(Refusal::of(Code::ShipToSelf).into());
     }
     crate::buyers::queries::find(conn, buyer_id)?;
     if seller.kind == OrgKind::Slaughterhouse {
         if let Err(r) = crate::slaughterhouses::queries::in_network_on(conn, seller_id, ship_date)?
         {
-            return Err(AppError::unprocessable(
-                "not_in_network",
-                format!("本厂在 {ship_date} 未纳入肉品安全信息网络：{}", r.detail),
-                format!(
-                    "not in the meat safety information network on {ship_date}: {}",
-                    r.detail_en
-                ),
-            ));
+            return Err(Refusal::of(Code::NotInNetwork)
+                .with("ship_date", ship_date)
+                .with("detail", r.detail)
+                .with("detail_en", r.detail_en)
+                .into());
         }
     }
     let taken: i64 = shipments::table
@@ -50,11 +44,9 @@ pub fn create(
         .count()
         .get_result(conn)?;
     if taken > 0 {
-        return Err(AppError::conflict(
-            "voucher_no_taken",
-            format!("交易凭证号 {voucher_no} 已使用"),
-            format!("voucher number {voucher_no} is already used"),
-        ));
+        return Err(Refusal::of(Code::VoucherNoTaken)
+            .with("voucher_no", voucher_no)
+            .into());
     }
     lines.sort();
     for l in &lines {
@@ -70,37 +62,22 @@ pub fn create(
                 .select(product_certificates::valid_until)
                 .first(conn)?;
             if ship_date > valid_until {
-                return Err(AppError::unprocessable(
-                    "product_certificate_lapsed",
-                    format!(
-                        "追溯码 {} 的产品检疫证明已于 {valid_until} 过期，不能出厂",
-                        lot.trace_code
-                    ),
-                    format!(
-                        "the product certificate of lot {} lapsed on {valid_until}",
-                        lot.trace_code
-                    ),
-                ));
+                return Err(Refusal::of(Code::ProductCertificateLapsed)
+                    .with("trace_code", &lot.trace_code)
+                    .with("valid_until", valid_until)
+                    .into());
             }
             if !crate::disposals::queries::failed_heads_all_disposed(conn, &lot.batch_id)? {
-                return Err(AppError::unprocessable(
-                    "failed_heads_not_disposed",
-                    format!(
-                        "追溯码 {} 所属批次尚有检疫不合格的牲畜未作无害化处理",
-                        lot.trace_code
-                    ),
-                    format!(
-                        "a failed head of lot {}'s batch has no disposal record",
-                        lot.trace_code
-                    ),
-                ));
+                return Err(Refusal::of(Code::FailedHeadsNotDisposed)
+                    .with("trace_code", &lot.trace_code)
+                    .into());
             }
         }
         let held = stock::holding(conn, seller_id, &lot)?;
         stock::refuse_over(
             held,
             l.weight_g,
-            "exceeds_available_weight",
+            crate::refusal::Code::ExceedsAvailableWeight,
             &lot.trace_code,
         )?;
     }

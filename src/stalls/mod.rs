@@ -3,3 +3,4 @@
 //! opens the page.
 
 pub mod handlers;
+pub mod usecases;

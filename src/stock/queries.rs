@@ -5,7 +5,8 @@ use diesel::sql_types::Text;
 
 use crate::db::DbConnection;
 use crate::disposals::model::{Disposal, DisposalMethod, DisposalReason, DisposalTarget};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
+use crate::refusal::{Code, Refusal};
 use crate::lots::model::{Lot, LotStatus};
 use crate::schema::{
     disposals, ledger_entries, lot_recalls, lot_splits, lots, recall_withdrawals, receipt_lines,
@@ -169,27 +170,22 @@ pub fn status(conn: &mut DbConnection, lot: &Lot) -> QueryResult<LotStatus> {
 pub fn refuse_unless_active(conn: &mut DbConnection, lot: &Lot) -> AppResult<()> {
     match status(conn, lot)? {
         LotStatus::Active => Ok(()),
-        LotStatus::Recalled => Err(AppError::unprocessable(
-            "lot_recalled",
-            format!("追溯码 {} 的产品已被召回，不能再流通", lot.trace_code),
-            format!("lot {} has been recalled", lot.trace_code),
-        )),
-        LotStatus::Disposed => Err(AppError::unprocessable(
-            "lot_disposed",
-            format!("追溯码 {} 的产品已无害化处理", lot.trace_code),
-            format!("lot {} has been disposed of", lot.trace_code),
-        )),
+        LotStatus::Recalled => Err(Refusal::of(Code::LotRecalled)
+            .with("trace_code", &lot.trace_code)
+            .into()),
+        LotStatus::Disposed => Err(Refusal::of(Code::LotDisposed)
+            .with("trace_code", &lot.trace_code)
+            .into()),
     }
 }
 
-/// Refuse taking more than is held.
-pub fn refuse_over(held: i64, wanted: i64, code: &str, trace_code: &str) -> AppResult<()> {
+/// Refuse taking more than is held, with `code` (`exceeds_holding`, `exceeds_available_weight`, ...).
+pub fn refuse_over(held: i64, wanted: i64, code: Code, trace_code: &str) -> Result<(), Refusal> {
     if wanted > held {
-        return Err(AppError::unprocessable(
-            code,
-            format!("追溯码 {trace_code}：可用 {held} 克，不足 {wanted} 克"),
-            format!("lot {trace_code}: {held} g available, {wanted} g asked for"),
-        ));
+        return Err(Refusal::of(code)
+            .with("trace_code", trace_code)
+            .with("held", held)
+            .with("wanted", wanted));
     }
     Ok(())
 }

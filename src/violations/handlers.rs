@@ -1,7 +1,7 @@
 //! HTTP handlers reading violations (list with cursor paging, one violation, dashboard counts, CSV export).
-//! Recording and working violations: `actions.rs`; attempts recorded when a write is refused: `attempts.rs`.
+//! Recording and working violations: `usecases.rs`; attempts recorded when a write is refused: `attempts.rs`.
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -11,7 +11,10 @@ use super::model::{Severity, ViolationSource, ViolationStatus};
 use super::rules;
 use super::search::{self, Counts, Cursor, Filter, Sort};
 use super::workflow::{self, ViolationDetail};
+use super::model::{ViolationEvent, ViolationEventKind};
+use super::usecases::{self, NewInspectionViolation, PenaltyRequest, StepRequest};
 use crate::body::Json;
+use crate::idempotency::IdempotencyKey;
 use crate::error::{AppError, AppResult, Problem};
 use crate::organisations::model::District;
 use crate::policy::{Action, Actor};
@@ -209,7 +212,99 @@ pub async fn get_one(
     let id = id.into_inner().to_string();
     let out = state
         .db
-        .read(move |conn| super::actions::in_scope(conn, &scope, &id))
+        .read(move |conn| super::usecases::in_scope(conn, &scope, &id))
         .await?;
     Ok(Json(out))
+}
+
+/// Record a violation found on an inspection (inspectors; regulators for their side).
+#[utoipa::path(
+    tag = "violations",
+    request_body = NewInspectionViolation,
+    params(crate::idempotency::KeyHeader),
+    responses(
+        (status = 201, body = ViolationDetail),
+        (status = 200, description = "already recorded under this Idempotency-Key (as it was then)", body = ViolationDetail),
+        (status = 403, body = Problem),
+        (status = 404, body = Problem),
+        (status = 409, description = "idempotency_key_reused", body = Problem),
+        (status = 422, body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/violations")]
+pub async fn create(
+    state: web::Data<AppState>,
+    actor: Actor,
+    key: IdempotencyKey,
+    body: Json<NewInspectionViolation>,
+) -> AppResult<HttpResponse> {
+    let out = usecases::create(&state, &actor, key, body.into_inner()).await?;
+    Ok(out.respond())
+}
+
+/// Open an investigation (立案调查).
+#[utoipa::path(
+    tag = "violations",
+    params(("id" = uuid::Uuid, Path, description = "violation id")),
+    request_body = StepRequest,
+    responses((status = 201, body = ViolationEvent), (status = 404, body = Problem), (status = 409, body = Problem)),
+    security(("bearer" = []))
+)]
+#[post("/violations/{id}/investigate")]
+pub async fn investigate(
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: web::Path<uuid::Uuid>,
+    body: Json<StepRequest>,
+) -> AppResult<HttpResponse> {
+    let b = body.into_inner();
+    let kind = ViolationEventKind::Investigating;
+    let fine = None;
+    let out = usecases::step(&state, &actor, id.into_inner(), kind, b.reason, fine).await?;
+    Ok(HttpResponse::Created().json(out))
+}
+
+/// Conclude with a penalty; it enters the subject's credit file.
+#[utoipa::path(
+    tag = "violations",
+    params(("id" = uuid::Uuid, Path, description = "violation id")),
+    request_body = PenaltyRequest,
+    responses((status = 201, body = ViolationEvent), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    security(("bearer" = []))
+)]
+#[post("/violations/{id}/penalise")]
+pub async fn penalise(
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: web::Path<uuid::Uuid>,
+    body: Json<PenaltyRequest>,
+) -> AppResult<HttpResponse> {
+    let b = body.into_inner();
+    let kind = ViolationEventKind::Penalised;
+    let fine = Some(b.fine_fen);
+    let out = usecases::step(&state, &actor, id.into_inner(), kind, b.reason, fine).await?;
+    Ok(HttpResponse::Created().json(out))
+}
+
+/// Conclude without a penalty (not made out, or recorded in error).
+#[utoipa::path(
+    tag = "violations",
+    params(("id" = uuid::Uuid, Path, description = "violation id")),
+    request_body = StepRequest,
+    responses((status = 201, body = ViolationEvent), (status = 404, body = Problem), (status = 409, body = Problem)),
+    security(("bearer" = []))
+)]
+#[post("/violations/{id}/dismiss")]
+pub async fn dismiss(
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: web::Path<uuid::Uuid>,
+    body: Json<StepRequest>,
+) -> AppResult<HttpResponse> {
+    let b = body.into_inner();
+    let kind = ViolationEventKind::Dismissed;
+    let fine = None;
+    let out = usecases::step(&state, &actor, id.into_inner(), kind, b.reason, fine).await?;
+    Ok(HttpResponse::Created().json(out))
 }

@@ -3,7 +3,6 @@
 //! rule-breaking requests (attempts, recorded against whoever tried), and, in later modules, from
 //! inspections and substantiated complaints. Violations are evidence: added, never edited.
 
-pub mod actions;
 pub mod attempts;
 pub mod demo;
 pub mod export;
@@ -14,4 +13,5 @@ pub mod queries;
 pub mod rules;
 pub mod schedule;
 pub mod search;
+pub mod usecases;
 pub mod workflow;

@@ -184,7 +184,7 @@ async fn ledger_refusals_tell_a_mistyped_code_from_an_unknown_one() {
     assert!(mistyped.body["detail_en"]
         .as_str()
         .unwrap_or("")
-        .contains("mistyped"));
+        .contains("check character"));
     let unknown = scan(stall_token.clone(), niuyang::lots::trace_code::generate()).await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     assert_eq!(unknown.code(), "unknown_code");

@@ -1,17 +1,16 @@
 //! HTTP handlers recording violations from inspections and working them (investigate, penalise, dismiss).
 //! Inspectors of the district, and the regulator of the subject's side, may do both.
 
-use actix_web::{post, web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::model::{ViolationEvent, ViolationEventKind, ViolationSource};
 use super::queries::{self, NewViolation, Subject};
 use super::workflow::{self, Step, ViolationDetail};
-use crate::body::Json;
 use crate::db::DbConnection;
-use crate::error::{AppError, AppResult, Problem};
-use crate::idempotency::{self, IdempotencyKey};
+use crate::error::{AppError, AppResult};
+use crate::idempotency::{self, Answer, IdempotencyKey};
+use crate::refusal::{Code, Refusal};
 use crate::organisations::model::{District, OrgKind};
 use crate::policy::{Action, Actor, Owner, Scope};
 use crate::state::AppState;
@@ -100,52 +99,45 @@ const ENTITIES: &[&str] = &[
     "complaint",
 ];
 
-/// Record a violation found on an inspection (inspectors; regulators for their side).
-#[utoipa::path(
-    tag = "violations",
-    request_body = NewInspectionViolation,
-    params(crate::idempotency::KeyHeader),
-    responses(
-        (status = 201, body = ViolationDetail),
-        (status = 200, description = "already recorded under this Idempotency-Key (as it was then)", body = ViolationDetail),
-        (status = 403, body = Problem),
-        (status = 404, body = Problem),
-        (status = 409, description = "idempotency_key_reused", body = Problem),
-        (status = 422, body = Problem),
-    ),
-    security(("bearer" = []))
-)]
-#[post("/violations")]
+/// A workflow step's reasons.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StepRequest {
+    /// Findings, legal basis, or why it is dismissed (up to 2,000 characters).
+    pub reason: String,
+}
+
+/// A penalty.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PenaltyRequest {
+    /// Findings and the decision (处罚决定), up to 2,000 characters.
+    pub reason: String,
+    /// The fine in fen (0 for a penalty without a fine).
+    pub fine_fen: i64,
+}
+
+/// Records a violation found on an inspection (inspectors; regulators for their side); `key` is the
+/// Idempotency-Key, bound here to the command.
 pub async fn create(
-    state: web::Data<AppState>,
-    actor: Actor,
+    state: &AppState,
+    actor: &Actor,
     key: IdempotencyKey,
-    body: Json<NewInspectionViolation>,
-) -> AppResult<HttpResponse> {
+    b: NewInspectionViolation,
+) -> AppResult<Answer<ViolationDetail>> {
     let scope = actor.authorize(Action::WorkViolations)?;
-    let idem = key.bind(&actor, "violation.create", &*body);
-    let b = body.into_inner();
+    let idem = key.bind(actor, "violation.create", &b);
     let rule = super::rules::inspection_rule(&b.rule).ok_or_else(|| {
-        AppError::unprocessable(
-            "unknown_inspection_rule",
-            format!(
-                "「{}」不是现场检查可记录的规则（见 inspection_* 规则）",
-                b.rule
-            ),
-            format!(
-                "`{}` is not a rule inspections record (see the inspection_* rules)",
-                b.rule
-            ),
-        )
+        Refusal::of(Code::UnknownInspectionRule)
+            .with("rule", &b.rule)
+            .at("rule")
     })?;
     let summary = text_max(&b.summary, "summary", "检查情况", 2000)?;
     for r in &b.records {
         if !ENTITIES.contains(&r.entity.as_str()) {
-            return Err(AppError::unprocessable(
-                "invalid_record_kind",
-                format!("不能关联「{}」类记录", r.entity),
-                format!("records of kind `{}` cannot be linked", r.entity),
-            ));
+            return Err(Refusal::of(Code::InvalidRecordKind)
+                .with("entity", &r.entity)
+                .into());
         }
     }
     let unregistered = match (b.subject_org_id, b.subject) {
@@ -156,11 +148,7 @@ pub async fn create(
             s.district,
         )),
         _ => {
-            return Err(AppError::unprocessable(
-                "subject_required",
-                "须且只能填写一个当事人：已登记机构（subject_org_id）或未登记当事人（subject）",
-                "give exactly one subject: a registered organisation (subject_org_id) or an unregistered one (subject)",
-            ))
+            return Err(Refusal::of(Code::SubjectRequired).into())
         }
     };
     let org_id = b.subject_org_id.map(|u| u.to_string());
@@ -174,7 +162,8 @@ pub async fn create(
                 .map(|e| (*e, r.entity_id.to_string()))
         })
         .collect();
-    let out = state
+    let actor = actor.clone();
+    state
         .db
         .write(move |conn| {
             idempotency::once(conn, idem.as_ref(), |conn| {
@@ -202,11 +191,7 @@ pub async fn create(
                 if !covers(&scope, key, district) {
                     return Err(match key {
                         Some(_) => AppError::not_found("企业", "enterprise"),
-                        None => AppError::unprocessable(
-                            "district_out_of_scope",
-                            "该区不在您的管辖范围内",
-                            "that district is outside your jurisdiction",
-                        ),
+                        None => Refusal::of(Code::DistrictOutOfScope).into(),
                     });
                 }
                 let v = queries::open(
@@ -223,47 +208,26 @@ pub async fn create(
                 workflow::detail(conn, &v.violation.id)
             })
         })
-        .await?;
-    Ok(out.respond())
+        .await
 }
 
-/// A workflow step's reasons.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct StepRequest {
-    /// Findings, legal basis, or why it is dismissed (up to 2,000 characters).
-    pub reason: String,
-}
-
-/// A penalty.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PenaltyRequest {
-    /// Findings and the decision (处罚决定), up to 2,000 characters.
-    pub reason: String,
-    /// The fine in fen (0 for a penalty without a fine).
-    pub fine_fen: i64,
-}
-
-async fn step(
-    state: web::Data<AppState>,
-    actor: Actor,
+/// Takes a workflow step on violation `id` (investigate, penalise with a fine, dismiss), in the caller's scope.
+pub async fn step(
+    state: &AppState,
+    actor: &Actor,
     id: uuid::Uuid,
     kind: ViolationEventKind,
     reason: String,
     fine_fen: Option<i64>,
-) -> AppResult<HttpResponse> {
+) -> AppResult<ViolationEvent> {
     let scope = actor.authorize(Action::WorkViolations)?;
     let reason = text_max(&reason, "reason", "理由", 2000)?;
     if fine_fen.is_some_and(|f| !(0..=100_000_000_000).contains(&f)) {
-        return Err(AppError::unprocessable(
-            "invalid_fine",
-            "罚款金额须为 0 至 10 亿元之间的整数分",
-            "the fine must be 0 to 1,000,000,000 yuan, in fen",
-        ));
+        return Err(Refusal::of(Code::InvalidFine).at("fine_fen").into());
     }
     let id = id.to_string();
-    let out: ViolationEvent = state
+    let actor = actor.clone();
+    state
         .db
         .write(move |conn| {
             let current = in_scope(conn, &scope, &id)?;
@@ -278,87 +242,5 @@ async fn step(
                 },
             )
         })
-        .await?;
-    Ok(HttpResponse::Created().json(out))
-}
-
-/// Open an investigation (立案调查).
-#[utoipa::path(
-    tag = "violations",
-    params(("id" = uuid::Uuid, Path, description = "violation id")),
-    request_body = StepRequest,
-    responses((status = 201, body = ViolationEvent), (status = 404, body = Problem), (status = 409, body = Problem)),
-    security(("bearer" = []))
-)]
-#[post("/violations/{id}/investigate")]
-pub async fn investigate(
-    state: web::Data<AppState>,
-    actor: Actor,
-    id: web::Path<uuid::Uuid>,
-    body: Json<StepRequest>,
-) -> AppResult<HttpResponse> {
-    let b = body.into_inner();
-    step(
-        state,
-        actor,
-        id.into_inner(),
-        ViolationEventKind::Investigating,
-        b.reason,
-        None,
-    )
-    .await
-}
-
-/// Conclude with a penalty; it enters the subject's credit file.
-#[utoipa::path(
-    tag = "violations",
-    params(("id" = uuid::Uuid, Path, description = "violation id")),
-    request_body = PenaltyRequest,
-    responses((status = 201, body = ViolationEvent), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
-    security(("bearer" = []))
-)]
-#[post("/violations/{id}/penalise")]
-pub async fn penalise(
-    state: web::Data<AppState>,
-    actor: Actor,
-    id: web::Path<uuid::Uuid>,
-    body: Json<PenaltyRequest>,
-) -> AppResult<HttpResponse> {
-    let b = body.into_inner();
-    step(
-        state,
-        actor,
-        id.into_inner(),
-        ViolationEventKind::Penalised,
-        b.reason,
-        Some(b.fine_fen),
-    )
-    .await
-}
-
-/// Conclude without a penalty (not made out, or recorded in error).
-#[utoipa::path(
-    tag = "violations",
-    params(("id" = uuid::Uuid, Path, description = "violation id")),
-    request_body = StepRequest,
-    responses((status = 201, body = ViolationEvent), (status = 404, body = Problem), (status = 409, body = Problem)),
-    security(("bearer" = []))
-)]
-#[post("/violations/{id}/dismiss")]
-pub async fn dismiss(
-    state: web::Data<AppState>,
-    actor: Actor,
-    id: web::Path<uuid::Uuid>,
-    body: Json<StepRequest>,
-) -> AppResult<HttpResponse> {
-    let b = body.into_inner();
-    step(
-        state,
-        actor,
-        id.into_inner(),
-        ViolationEventKind::Dismissed,
-        b.reason,
-        None,
-    )
-    .await
+        .await
 }
