@@ -239,7 +239,7 @@ codes! {
     CannotDisableSelf = (Unprocessable, "不能停用自己的账户", "you cannot disable your own account"),
     InvalidUsername = (Unprocessable, "用户名须为 3 至 64 个字符，只能包含小写字母、数字和 . _ -", "a username is 3 to 64 characters of a-z, 0-9, '.', '_' and '-'"),
     UnknownOrganisation = (Unprocessable, "所属机构不存在", "the organisation does not exist"),
-    RoleOrgMismatch = (Unprocessable, "角色 {role} 只能属于：{allowed}；该机构是{zh}", "role {role} belongs to an organisation of kind {org_kinds}, not {kind}"),
+    RoleOrgMismatch = (Unprocessable, "角色 {role} 只能属于：{allowed}；该机构是{kind_zh}", "role {role} belongs to an organisation of kind {allowed_en}, not {kind}"),
     NotAVet = (Unprocessable, "只有官方兽医可以被派驻到屠宰厂", "only official vets can be assigned to slaughterhouses"),
     UnknownSlaughterhouse = (Unprocessable, "屠宰厂不存在", "the slaughterhouse does not exist"),
     AlreadyAssigned = (Conflict, "该兽医已派驻到该屠宰厂", "the vet is already assigned to this slaughterhouse"),
