@@ -220,14 +220,14 @@ codes! {
     ProductCertificateLapsed = (Unprocessable, "追溯码 {trace_code} 的产品检疫证明已于 {valid_until} 过期，不能出厂", "the product certificate of lot {trace_code} lapsed on {valid_until}"),
     FailedHeadsNotDisposed = (Unprocessable, "追溯码 {trace_code} 所属批次尚有检疫不合格的牲畜未作无害化处理", "a failed head of lot {trace_code}'s batch has no disposal record"),
     // ---- slaughterhouses ----
-    InvalidStatusTransition = (Conflict, "当前状态为「{zh}」，不能执行此操作", "cannot {action:?} a slaughterhouse whose status is {from}"),
+    InvalidStatusTransition = (Conflict, "当前状态为「{from_zh}」，不能执行此操作", "cannot {action} a slaughterhouse whose status is {from}"),
     InvalidUscc = (Unprocessable, "统一社会信用代码有误：{reason}", "the unified social credit code is not valid: {reason_en}"),
     InvalidLicencePeriod = (Unprocessable, "许可证有效期的开始日期晚于结束日期", "the licence starts after it ends"),
     SlaughterhouseExists = (Conflict, "已有屠宰厂使用该统一社会信用代码或定点证号", "a slaughterhouse with this credit code or designation number exists"),
     SlaughterhouseRevoked = (Conflict, "该屠宰厂的定点资格已被撤销，记录不能再修改", "this slaughterhouse's designation is revoked; its record is closed"),
     InvalidAgreementTerm = (Unprocessable, "协议的签订日期晚于到期日期", "the agreement is signed after it expires"),
-    InvalidFeePeriod = (Unprocessable, "收费项目的生效日期晚于失效日期", "the fee item starts after it ends"),
-    FeeItemOverlaps = (Conflict, "收费项目「{item}」在 {effective_from} 起已有核准标准，请先为其设定失效日期", "the item {item:?} already has an approved cap from {effective_from}; end it first"),
+    InvalidFeePeriod = (Unprocessable, "收费项目的日期有误：{rule}", "the fee item's dates are wrong: {rule_en}"),
+    FeeItemOverlaps = (Conflict, "收费项目「{item}」在 {effective_from} 起已有核准标准，请先为其设定失效日期", "the item \"{item}\" already has an approved cap from {effective_from}; end it first"),
     // ---- stock ----
     InvalidChildren = (Unprocessable, "须分为 1 至 200 份，每份重量大于 0 克", "split into 1 to 200 children, each weighing more than 0 g"),
     AlreadySoldOut = (Conflict, "今天已标记售罄", "already marked sold out today"),
@@ -259,8 +259,8 @@ codes! {
 
     // ---- slaughterhouses (more) ----
     SlaughterhouseSuspended = (Unprocessable, "该屠宰厂的定点资格已被暂停", "this slaughterhouse's designation is suspended"),
-    SlaughterhouseNotDesignated = (Unprocessable, "该屠宰厂在 {day} 尚未获得定点资格", "this slaughterhouse is not designated on {day}"),
-    LicenceNotYetValid = (Unprocessable, "屠宰许可证在 {day} 尚未生效", "the slaughter licence is not yet valid on {day}"),
+    SlaughterhouseNotDesignated = (Unprocessable, "该屠宰厂在 {day} 尚未获得定点资格（自 {from} 起才获定点）", "this slaughterhouse is not designated on {day} (only from {from})"),
+    LicenceNotYetValid = (Unprocessable, "屠宰许可证在 {day} 尚未生效（自 {from} 起才生效）", "the slaughter licence is not yet valid on {day} (only from {from})"),
     LicenceExpired = (Unprocessable, "屠宰许可证已于 {day} 过期", "the slaughter licence expired on {day}"),
     SpeciesNotLicensed = (Unprocessable, "该屠宰厂未获准屠宰{species}", "this slaughterhouse is not licensed for {species_en}"),
     NoAgreementInForce = (Unprocessable, "该屠宰厂在 {day} 没有生效的质量安全协议", "no quality-safety agreement is in force on {day}"),
