@@ -145,7 +145,7 @@ codes! {
     WorkOrderRequired = (Unprocessable, "电话举报须填写 12345 工单号", "a phone complaint needs its 12345 work-order number"),
     WorkOrderNotAllowed = (Unprocessable, "网上举报无需填写工单号", "work_order_no is only for complaints entered by the hotline"),
     RewardAlreadyClaimed = (Conflict, "奖励已申领，请勿重复申领", "the reward has already been claimed"),
-    OfficerNotEligible = (Unprocessable, "只能派给{zh}（本区或市级）的执法人员", "the officer must be an inspector or regulator of the receiving administration"),
+    OfficerNotEligible = (Unprocessable, "只能派给{side}（本区或市级）的执法人员", "the officer must be an inspector or regulator of the receiving administration"),
     RewardAlreadyPaid = (Conflict, "奖励已支付", "the reward has already been paid"),
     UnknownSubject = (Unprocessable, "被举报的经营者不存在（只能是已登记的屠宰厂或肉品经营者）", "the business complained of is not a registered slaughterhouse or buyer"),
     MistypedCode = (Unprocessable, "追溯码校验位不符，请核对后重新输入", "the trace code fails its check character; check it and try again"),
