@@ -8,11 +8,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::http::StatusCode;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use super::password;
 use crate::error::{AppError, AppResult};
+use crate::refusal::{Code, Refusal};
 
 /// Seconds a client turned away is told to wait.
 const RETRY_AFTER_SECS: u64 = 1;
@@ -84,34 +84,37 @@ impl PasswordChecks {
     ) -> AppResult<T> {
         let permit = self.turn().await?;
         // The permit moves with the work: if the client goes away, the turn ends when the work does.
-        actix_web::web::block(move || {
+        tokio::task::spawn_blocking(move || {
             let out = f();
             drop(permit);
             out
         })
-        .await?
+        .await
+        .map_err(AppError::internal_from)?
     }
 }
 
 fn busy() -> AppError {
-    let mut e = AppError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "password_checks_busy",
-        format!("登录请求过多，请 {RETRY_AFTER_SECS} 秒后再试"),
-        format!("too many logins at once; try again in {RETRY_AFTER_SECS} s"),
-    );
-    if let AppError::Problem(p) = &mut e {
-        p.retry_after = Some(RETRY_AFTER_SECS);
-    }
-    e
+    Refusal::of(Code::PasswordChecksBusy)
+        .with("seconds", RETRY_AFTER_SECS)
+        .retry_after(RETRY_AFTER_SECS)
+        .into()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[actix_web::test]
-    async fn checks_run_and_a_caller_without_a_turn_is_turned_away() {
+    #[test]
+    fn checks_run_and_a_caller_without_a_turn_is_turned_away() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(turned_away());
+    }
+
+    async fn turned_away() {
         let checks = PasswordChecks::new(1, Duration::from_millis(50));
         assert_eq!(checks.size(), 1);
         let h = checks.hash("Correct-Horse-9".into()).await.unwrap();

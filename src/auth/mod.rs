@@ -10,6 +10,7 @@ pub mod password;
 pub mod throttle;
 pub mod throttles;
 pub mod token;
+pub mod usecases;
 
 use std::sync::Arc;
 use std::time::Duration;

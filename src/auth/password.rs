@@ -7,6 +7,7 @@ use argon2::Argon2;
 use rand::distributions::{Alphanumeric, DistString};
 
 use crate::error::{AppError, AppResult};
+use crate::refusal::{Code, Refusal};
 
 /// Hash a password with argon2id and a fresh salt (PHC string).
 pub fn hash(password: &str) -> AppResult<String> {
@@ -44,11 +45,10 @@ pub fn generate() -> String {
 pub fn check_new(password: &str) -> AppResult<()> {
     let n = password.chars().count();
     if !(10..=128).contains(&n) {
-        return Err(AppError::unprocessable(
-            "weak_password",
-            "密码长度须为 10 至 128 个字符",
-            "a password must be 10 to 128 characters long",
-        ));
+        return Err(Refusal::of(Code::WeakPassword)
+            .with("rule", "密码长度须为 10 至 128 个字符")
+            .with("rule_en", "a password must be 10 to 128 characters long")
+            .into());
     }
     let kinds = [
         password.chars().any(|c| c.is_ascii_lowercase()),
@@ -57,11 +57,16 @@ pub fn check_new(password: &str) -> AppResult<()> {
         password.chars().any(|c| !c.is_ascii_alphanumeric()),
     ];
     if kinds.iter().filter(|k| **k).count() < 2 {
-        return Err(AppError::unprocessable(
-            "weak_password",
-            "密码须至少包含两类字符（小写字母、大写字母、数字、符号）",
-            "a password must mix at least two kinds of character (lower, upper, digit, symbol)",
-        ));
+        return Err(Refusal::of(Code::WeakPassword)
+            .with(
+                "rule",
+                "密码须至少包含两类字符（小写字母、大写字母、数字、符号）",
+            )
+            .with(
+                "rule_en",
+                "a password must mix at least two kinds of character (lower, upper, digit, symbol)",
+            )
+            .into());
     }
     Ok(())
 }

@@ -28,7 +28,6 @@ use std::net::IpAddr;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use actix_web::HttpRequest;
 use chrono::NaiveDateTime;
 
 /// Most pairs, and most addresses, kept in memory.
@@ -387,29 +386,6 @@ pub fn address_key(client: &str) -> String {
         Ok(ip) => ip.to_string(),
         Err(_) => client.trim().to_string(),
     }
-}
-
-/// The client address of a request, believing `X-Forwarded-For` only from trusted proxies.
-pub fn client_address(req: &HttpRequest, trusted: &[IpAddr]) -> String {
-    let Some(peer) = req.peer_addr().map(|a| a.ip()) else {
-        return "unknown".to_string();
-    };
-    if !trusted.contains(&peer) {
-        return peer.to_string();
-    }
-    let forwarded: Vec<IpAddr> = req
-        .headers()
-        .get_all("x-forwarded-for")
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|s| s.trim().parse().ok())
-        .collect();
-    forwarded
-        .iter()
-        .rev()
-        .find(|ip| !trusted.contains(ip))
-        .unwrap_or(&peer)
-        .to_string()
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, AppResult};
+use crate::refusal::{Code, Refusal};
 
 /// Issuer and audience of every token.
 pub const ISSUER: &str = "niuyang";
@@ -96,20 +97,12 @@ impl TokenKeys {
         let ttl = i64::try_from(self.ttl_secs).unwrap_or(i64::MAX);
         let leeway = LEEWAY_SECS as i64;
         if c.iat > now.saturating_add(leeway) {
-            return Err(AppError::unauthenticated(
-                "token_issued_in_future",
-                "登录凭证的签发时间晚于当前时间，请重新登录",
-                "the token claims to be issued in the future; log in again",
-            ));
+            return Err(Code::TokenIssuedInFuture.into());
         }
         if c.exp.saturating_sub(c.iat) > ttl
             || now.saturating_sub(c.iat) > ttl.saturating_add(leeway)
         {
-            return Err(AppError::unauthenticated(
-                "token_lifetime_exceeded",
-                "登录凭证的有效期超过本服务允许的时长，请重新登录",
-                "the token lives longer than this service allows; log in again",
-            ));
+            return Err(Code::TokenLifetimeExceeded.into());
         }
         Ok(())
     }
@@ -120,16 +113,11 @@ impl TokenKeys {
             .map_err(|e| {
                 use jsonwebtoken::errors::ErrorKind;
                 match e.kind() {
-                    ErrorKind::ExpiredSignature => AppError::unauthenticated(
-                        "token_expired",
-                        "登录已过期，请重新登录",
-                        "the token has expired; log in again",
-                    ),
-                    _ => AppError::unauthenticated(
-                        "invalid_token",
-                        "登录凭证无效，请重新登录",
-                        "the token is not valid; log in again",
-                    ),
+                    ErrorKind::ExpiredSignature => Code::TokenExpired.into(),
+                    _ => Refusal::of(Code::InvalidToken)
+                        .with("reason", "请重新登录")
+                        .with("reason_en", "log in again")
+                        .into(),
                 }
             })
     }

@@ -8,6 +8,7 @@ use super::model::{Category, ComplaintStatus, EventKind, Side};
 use crate::error::{AppError, AppResult};
 use crate::organisations::model::OrgKind;
 use crate::policy::Role;
+use crate::refusal::{Code, Refusal};
 
 /// The administration a complaint goes to: by the kind of subject when one is named (a slaughterhouse → the
 /// slaughter side, a buyer → the circulation side), otherwise by category (unlicensed slaughter → the
@@ -92,11 +93,11 @@ pub fn next_status(kind: EventKind, from: ComplaintStatus) -> AppResult<Complain
         return Ok(to);
     }
     let (zh, en) = from.names();
-    Err(AppError::conflict(
-        "complaint_wrong_status",
-        format!("举报当前为「{zh}」，不能进行此操作（{kind}）"),
-        format!("the complaint is {en}; the move {kind} is not possible now"),
-    ))
+    Err(Refusal::of(Code::ComplaintWrongStatus)
+        .with("zh", zh)
+        .with("en", en)
+        .with("kind", kind)
+        .into())
 }
 
 /// Refuse unless one of `who` is allowed to make `kind`.
@@ -118,11 +119,7 @@ pub fn normalise_phone(raw: &str) -> AppResult<String> {
         .chars()
         .any(|c| !(c.is_ascii_digit() || matches!(c, ' ' | '-' | '+' | '(' | ')')));
     if junk || !(5..=20).contains(&digits.len()) {
-        return Err(AppError::unprocessable(
-            "invalid_phone",
-            "联系电话格式不正确",
-            "the phone number is not valid",
-        ));
+        return Err(Code::InvalidPhone.into());
     }
     Ok(if plus { format!("+{digits}") } else { digits })
 }

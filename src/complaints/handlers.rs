@@ -15,7 +15,14 @@ use crate::idempotency::{self, Answer, Bound, IdempotencyKey};
 use crate::organisations::model::District;
 use crate::paging::{Page, PageParams};
 use crate::policy::{Actor, Role};
+use crate::refusal::{Code, Refusal};
 use crate::state::AppState;
+use crate::validate::invalid_field;
+
+/// `invalid_field` for a required text left empty.
+fn empty(field: &str, zh: &str) -> Refusal {
+    invalid_field(field, zh, "不能为空".into(), "must not be empty".into())
+}
 use crate::validate::{bounded, optional_text};
 
 /// A complaint, as filed on the web or entered by a hotline operator.
@@ -48,29 +55,11 @@ impl FileRequest {
     /// Check the request and make it a complaint of `channel`.
     pub fn checked(self, channel: Channel) -> AppResult<NewComplaint> {
         let description = bounded(Some(self.description), "description", "情况描述", 2000)?
-            .ok_or_else(|| {
-                AppError::unprocessable(
-                    "invalid_field",
-                    "请描述发生了什么",
-                    "description must not be empty",
-                )
-            })?;
+            .ok_or_else(|| empty("description", "情况描述"))?;
         let work_order_no = bounded(self.work_order_no, "work_order_no", "工单号", 40)?;
         match (channel, &work_order_no) {
-            (Channel::Phone, None) => {
-                return Err(AppError::unprocessable(
-                    "work_order_required",
-                    "电话举报须填写 12345 工单号",
-                    "a phone complaint needs its 12345 work-order number",
-                ))
-            }
-            (Channel::Web, Some(_)) => {
-                return Err(AppError::unprocessable(
-                    "work_order_not_allowed",
-                    "网上举报无需填写工单号",
-                    "work_order_no is only for complaints entered by the hotline",
-                ))
-            }
+            (Channel::Phone, None) => return Err(Code::WorkOrderRequired.into()),
+            (Channel::Web, Some(_)) => return Err(Code::WorkOrderNotAllowed.into()),
             _ => {}
         }
         Ok(NewComplaint {
@@ -235,13 +224,8 @@ pub struct ClaimRequest {
 /// Claim the reward of a rewarded complaint (public; an anonymous reporter identifies themselves here, and
 /// only the officer assigned sees who it is).
 pub async fn claim_reward(state: &AppState, body: ClaimRequest) -> AppResult<TicketView> {
-    let name = bounded(Some(body.name), "name", "姓名", 50)?.ok_or_else(|| {
-        AppError::unprocessable(
-            "invalid_field",
-            "请填写领奖人姓名",
-            "name must not be empty",
-        )
-    })?;
+    let name =
+        bounded(Some(body.name), "name", "姓名", 50)?.ok_or_else(|| empty("name", "领奖人姓名"))?;
     let phone = domain::normalise_phone(&body.phone)?;
     let account = bounded(body.account, "account", "收款账户", 60)?;
     state
@@ -252,11 +236,7 @@ pub async fn claim_reward(state: &AppState, body: ClaimRequest) -> AppResult<Tic
             domain::require_mover(EventKind::RewardClaimed, &[Mover::Reporter])?;
             let status = domain::next_status(EventKind::RewardClaimed, s.status)?;
             if s.claimed {
-                return Err(AppError::conflict(
-                    "reward_already_claimed",
-                    "奖励已申领，请勿重复申领",
-                    "the reward has already been claimed",
-                ));
+                return Err(Code::RewardAlreadyClaimed.into());
             }
             queries::add_event(
                 conn,
@@ -566,11 +546,9 @@ pub async fn dispatch(
         move |conn, c, _, e| {
             let eligible = queries::officers(conn, c.side, c.district)?;
             if !eligible.iter().any(|o| o.id == officer) {
-                return Err(AppError::unprocessable(
-                    "officer_not_eligible",
-                    format!("只能派给{}（本区或市级）的执法人员", c.side.zh()),
-                    "the officer must be an inspector or regulator of the receiving administration",
-                ));
+                return Err(Refusal::of(Code::OfficerNotEligible)
+                    .with("side", c.side.zh())
+                    .into());
             }
             Ok(ComplaintEvent {
                 officer_id: Some(officer),
@@ -674,13 +652,7 @@ pub async fn conclude(
 ) -> AppResult<Json<ComplaintView>> {
     let body = body.into_inner();
     let required = |v: String, field: &str, zh: &str| {
-        bounded(Some(v), field, zh, 2000)?.ok_or_else(|| {
-            AppError::unprocessable(
-                "invalid_field",
-                format!("{zh}不能为空"),
-                format!("{field} must not be empty"),
-            )
-        })
+        bounded(Some(v), field, zh, 2000)?.ok_or_else(|| empty(field, zh))
     };
     let finding = required(body.finding, "finding", "调查结论")?;
     let reply = required(body.reply, "reply", "答复")?;
@@ -739,11 +711,7 @@ pub async fn reward(
 ) -> AppResult<Json<ComplaintView>> {
     let body = body.into_inner();
     if !(1..=100_000_000).contains(&body.amount_fen) {
-        return Err(AppError::unprocessable(
-            "invalid_amount",
-            "奖励金额须为 1 分至 100 万元",
-            "amount_fen must be between 1 and 100,000,000",
-        ));
+        return Err(Code::InvalidAmount.into());
     }
     let note = bounded(body.note, "note", "备注", 1000)?;
     let id = id.into_inner().to_string();
@@ -785,11 +753,10 @@ pub async fn reward_paid(
 ) -> AppResult<Json<ComplaintView>> {
     let body = body.into_inner();
     if body.paid_on > crate::time::today_china() {
-        return Err(AppError::unprocessable(
-            "date_in_future",
-            "支付日期不能晚于今天",
-            "paid_on cannot be in the future",
-        ));
+        return Err(Refusal::of(Code::DateInFuture)
+            .with("field", "paid_on")
+            .with("day", body.paid_on)
+            .into());
     }
     let note = bounded(body.note, "note", "备注", 1000)?;
     let id = id.into_inner().to_string();
@@ -800,11 +767,7 @@ pub async fn reward_paid(
         EventKind::RewardPaid,
         move |_, _, s, e| {
             if s.paid_on.is_some() {
-                return Err(AppError::conflict(
-                    "reward_already_paid",
-                    "奖励已支付",
-                    "the reward has already been paid",
-                ));
+                return Err(Code::RewardAlreadyPaid.into());
             }
             Ok(ComplaintEvent {
                 paid_on: Some(body.paid_on),

@@ -16,6 +16,7 @@ use crate::idempotency::IdempotencyKey;
 use crate::lots::labels::escape_html;
 use crate::organisations::model::District;
 use crate::state::AppState;
+use crate::validate::invalid_field;
 
 fn t(en: bool, zh: &str, e: &str) -> String {
     if en { e } else { zh }.to_string()
@@ -243,7 +244,12 @@ fn to_request(f: &FormFields) -> AppResult<FileRequest> {
         .unwrap_or("")
         .parse::<Category>()
         .map_err(|_| {
-            AppError::unprocessable("invalid_field", "请选择举报类别", "choose a category")
+            invalid_field(
+                "category",
+                "举报类别",
+                "请选择一项".into(),
+                "choose one".into(),
+            )
         })?;
     let district = match f
         .district
@@ -252,7 +258,12 @@ fn to_request(f: &FormFields) -> AppResult<FileRequest> {
         .filter(|d| !d.is_empty())
     {
         Some(d) => Some(d.parse::<District>().map_err(|_| {
-            AppError::unprocessable("invalid_field", "所在区不正确", "unknown district")
+            invalid_field(
+                "district",
+                "所在区",
+                "不是本市的区".into(),
+                "is not a district of the city".into(),
+            )
         })?),
         None => None,
     };

@@ -12,6 +12,7 @@ use crate::error::{AppError, AppResult};
 use crate::organisations::model::{District, OrgKind, Organisation};
 use crate::paging::PageParams;
 use crate::policy::{Actor, Role};
+use crate::refusal::Code;
 use crate::schema::{complaint_events, complaints, organisations};
 
 /// A complaint to file, checked.
@@ -62,26 +63,14 @@ pub fn file(
         Some(id) => {
             let org = crate::organisations::queries::find(conn, id)?
                 .filter(|o| matches!(o.kind, OrgKind::Slaughterhouse | OrgKind::Buyer))
-                .ok_or_else(|| {
-                    AppError::unprocessable(
-                        "unknown_subject",
-                        "被举报的经营者不存在（只能是已登记的屠宰厂或肉品经营者）",
-                        "the business complained of is not a registered slaughterhouse or buyer",
-                    )
-                })?;
+                .ok_or(Code::UnknownSubject)?;
             Some(org)
         }
         None => None,
     };
     let (subject_code, subject_lot_id) = match &new.trace_code {
         Some(raw) => {
-            let code = crate::lots::trace_code::parse(raw).map_err(|_| {
-                AppError::unprocessable(
-                    "mistyped_code",
-                    "追溯码校验位不符，请核对后重新输入",
-                    "the trace code fails its check character; check it and try again",
-                )
-            })?;
+            let code = crate::lots::trace_code::parse(raw).map_err(|_| Code::MistypedCode)?;
             let lot: Option<String> = crate::schema::lots::table
                 .filter(crate::schema::lots::trace_code.eq(&code))
                 .select(crate::schema::lots::id)
@@ -230,11 +219,7 @@ pub fn add_event(
             diesel::result::Error::DatabaseError(
                 diesel::result::DatabaseErrorKind::UniqueViolation,
                 _,
-            ) => AppError::conflict(
-                "complaint_changed",
-                "该举报刚被他人处理过，请刷新后重试",
-                "someone else moved this complaint just now; reload and try again",
-            ),
+            ) => AppError::from(Code::ComplaintChanged),
             other => other.into(),
         })?;
     audit::record(conn, e.actor_id.as_deref(), "move", &e)?;
@@ -341,12 +326,7 @@ pub fn by_ticket(
             let events = events_of(conn, std::slice::from_ref(&c.id))?;
             Ok((c, events))
         }
-        _ => Err(AppError::new(
-            actix_web::http::StatusCode::NOT_FOUND,
-            "ticket_not_found",
-            "受理编号或查询码不正确",
-            "no complaint with this ticket number and access code",
-        )),
+        _ => Err(Code::TicketNotFound.into()),
     }
 }
 

@@ -7,3 +7,4 @@ pub mod handlers;
 pub mod model;
 pub mod queries;
 pub mod score;
+pub mod usecases;

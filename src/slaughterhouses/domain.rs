@@ -3,81 +3,30 @@
 //! changes are allowed.
 
 use chrono::NaiveDate;
-use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::model::{QualityAgreement, SlaughterhouseRecord, SlaughterhouseStatus, Species};
-use crate::error::AppError;
-
-/// Why a slaughterhouse may not act on a day: a stable code with a message in both languages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct Refusal {
-    /// Stable code, e.g. `slaughterhouse_suspended`.
-    pub code: &'static str,
-    /// Why, in Chinese.
-    pub detail: String,
-    /// Why, in English.
-    pub detail_en: String,
-}
-
-impl Refusal {
-    fn new(code: &'static str, zh: String, en: String) -> Refusal {
-        Refusal {
-            code,
-            detail: zh,
-            detail_en: en,
-        }
-    }
-}
-
-impl From<Refusal> for AppError {
-    fn from(r: Refusal) -> Self {
-        AppError::unprocessable(r.code, r.detail, r.detail_en)
-    }
-}
+use crate::refusal::{Code, Refusal};
 
 /// Designated (not suspended or revoked) and licensed on `day`: the common ground of both questions.
 fn designated_and_licensed(sh: &SlaughterhouseRecord, day: NaiveDate) -> Result<(), Refusal> {
     match sh.status {
         SlaughterhouseStatus::Designated => {}
-        SlaughterhouseStatus::Suspended => {
-            return Err(Refusal::new(
-                "slaughterhouse_suspended",
-                "该屠宰厂的定点资格已被暂停".into(),
-                "this slaughterhouse's designation is suspended".into(),
-            ))
-        }
-        SlaughterhouseStatus::Revoked => {
-            return Err(Refusal::new(
-                "slaughterhouse_revoked",
-                "该屠宰厂的定点资格已被撤销".into(),
-                "this slaughterhouse's designation has been revoked".into(),
-            ))
-        }
+        SlaughterhouseStatus::Suspended => return Err(Refusal::of(Code::SlaughterhouseSuspended)),
+        SlaughterhouseStatus::Revoked => return Err(Refusal::of(Code::SlaughterhouseRevoked)),
     }
     if day < sh.designated_on {
-        return Err(Refusal::new(
-            "slaughterhouse_not_designated",
-            format!("该屠宰厂自 {} 起才获定点", sh.designated_on),
-            format!(
-                "this slaughterhouse is designated only from {}",
-                sh.designated_on
-            ),
-        ));
+        return Err(Refusal::of(Code::SlaughterhouseNotDesignated)
+            .with("day", day)
+            .with("from", sh.designated_on));
     }
     if day < sh.licence_valid_from {
-        return Err(Refusal::new(
-            "licence_not_yet_valid",
-            format!("屠宰许可证自 {} 起才生效", sh.licence_valid_from),
-            format!("the licence is valid only from {}", sh.licence_valid_from),
-        ));
+        return Err(Refusal::of(Code::LicenceNotYetValid)
+            .with("day", day)
+            .with("from", sh.licence_valid_from));
     }
     if day > sh.licence_valid_until {
-        return Err(Refusal::new(
-            "licence_expired",
-            format!("屠宰许可证已于 {} 到期", sh.licence_valid_until),
-            format!("the licence expired on {}", sh.licence_valid_until),
-        ));
+        return Err(Refusal::of(Code::LicenceExpired).with("day", sh.licence_valid_until));
     }
     Ok(())
 }
@@ -95,11 +44,9 @@ pub fn may_slaughter(
             Species::Cattle => "牛",
             Species::Sheep => "羊",
         };
-        return Err(Refusal::new(
-            "species_not_licensed",
-            format!("该屠宰厂未获准屠宰{zh}"),
-            format!("this slaughterhouse is not licensed for {species}"),
-        ));
+        return Err(Refusal::of(Code::SpeciesNotLicensed)
+            .with("species", zh)
+            .with("species_en", species));
     }
     Ok(())
 }
@@ -116,11 +63,7 @@ pub fn in_network(
         .iter()
         .any(|a| a.slaughterhouse_id == sh.org_id && a.in_force_on(day))
     {
-        return Err(Refusal::new(
-            "no_agreement_in_force",
-            format!("该屠宰厂在 {day} 没有有效的质量安全协议"),
-            format!("this slaughterhouse has no quality-safety agreement in force on {day}"),
-        ));
+        return Err(Refusal::of(Code::NoAgreementInForce).with("day", day));
     }
     Ok(())
 }
@@ -146,18 +89,17 @@ pub enum StatusAction {
 pub fn next_status(
     from: SlaughterhouseStatus,
     action: StatusAction,
-) -> Result<SlaughterhouseStatus, AppError> {
+) -> Result<SlaughterhouseStatus, Refusal> {
     use SlaughterhouseStatus::*;
     let to = match (from, action) {
         (Designated, StatusAction::Suspend) => Suspended,
         (Suspended, StatusAction::Reinstate) => Designated,
         (Designated | Suspended, StatusAction::Revoke) => Revoked,
         _ => {
-            return Err(AppError::conflict(
-                "invalid_status_transition",
-                format!("当前状态为「{}」，不能执行此操作", from.zh()),
-                format!("cannot {action:?} a slaughterhouse whose status is {from}"),
-            ))
+            return Err(Refusal::of(Code::InvalidStatusTransition)
+                .with("from_zh", from.zh())
+                .with("action", format!("{action:?}").to_lowercase())
+                .with("from", from))
         }
     };
     Ok(to)

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::domain::{self, Refusal, StatusAction};
+use super::domain::{self, StatusAction};
 use super::model::*;
 use super::queries::{self, Amendment, ListFilter, NewFeeItem, NewSlaughterhouse, Slaughterhouse};
 use super::uscc;
@@ -15,6 +15,7 @@ use crate::error::{AppError, AppResult, Problem};
 use crate::organisations::model::District;
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor};
+use crate::refusal::{Code, Refusal};
 use crate::state::AppState;
 use crate::validate::text;
 
@@ -61,7 +62,9 @@ pub fn parse_uscc(code: &str) -> AppResult<String> {
     let code = code.trim().to_uppercase();
     uscc::validate(&code).map_err(|e| {
         let (zh, en) = e.message();
-        AppError::unprocessable("invalid_uscc", zh, en)
+        Refusal::of(Code::InvalidUscc)
+            .with("reason", zh)
+            .with("reason_en", en)
     })?;
     Ok(code)
 }
@@ -71,11 +74,7 @@ impl TryFrom<DesignateRequest> for NewSlaughterhouse {
 
     fn try_from(r: DesignateRequest) -> AppResult<Self> {
         if r.licence_valid_from > r.licence_valid_until {
-            return Err(AppError::unprocessable(
-                "invalid_licence_period",
-                "许可证有效期的开始日期晚于结束日期",
-                "the licence starts after it ends",
-            ));
+            return Err(Code::InvalidLicencePeriod.into());
         }
         let halal = match r.halal {
             Some(h) => Some((
@@ -108,7 +107,7 @@ pub struct Standing {
     /// In the network that day (designated, licence and agreement in force)?
     pub in_network: bool,
     /// Why not, when not.
-    pub in_network_refusal: Option<Refusal>,
+    pub in_network_refusal: Option<super::model::RuleRefusal>,
     /// May slaughter cattle that day?
     pub may_slaughter_cattle: bool,
     /// May slaughter sheep that day?
@@ -126,7 +125,7 @@ fn standing(
     Standing {
         day,
         in_network: net.is_ok(),
-        in_network_refusal: net.err(),
+        in_network_refusal: net.err().as_ref().map(super::model::RuleRefusal::from),
         may_slaughter_cattle: domain::may_slaughter(rec, Species::Cattle, day).is_ok(),
         may_slaughter_sheep: domain::may_slaughter(rec, Species::Sheep, day).is_ok(),
         halal: domain::halal_on(rec, day),
@@ -260,11 +259,13 @@ impl ListQuery {
     fn split(self) -> AppResult<(ListFilter, PageParams)> {
         if let Some(q) = &self.q {
             if q.chars().count() > 100 || q.chars().any(char::is_control) {
-                return Err(AppError::bad_request(
-                    "invalid_query",
-                    "查询文字须在 100 字以内，且不能含控制字符",
-                    "the search text must be at most 100 characters, without control characters",
-                ));
+                return Err(Refusal::of(Code::InvalidQuery)
+                    .with("reason", "查询文字须在 100 字以内，且不能含控制字符")
+                    .with(
+                        "reason_en",
+                        "the search text must be at most 100 characters, without control characters",
+                    )
+                    .into());
             }
         }
         Ok((
@@ -596,11 +597,7 @@ pub async fn add_fee_item(
     let id = id.into_inner().to_string();
     let b = body.into_inner();
     if b.cap_fen < 0 {
-        return Err(AppError::unprocessable(
-            "invalid_amount",
-            "收费上限不能为负数（单位：分）",
-            "a cap cannot be negative (in fen)",
-        ));
+        return Err(Code::InvalidAmount.into());
     }
     let new = NewFeeItem {
         item: text(&b.item, "item", "收费项目")?,

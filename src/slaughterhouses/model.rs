@@ -234,3 +234,26 @@ impl crate::audit::Audited for FeeItem {
         &self.id
     }
 }
+
+/// Why a slaughterhouse may not act on a day, as answered: the refusal's code and its text in both
+/// languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct RuleRefusal {
+    /// Stable code, e.g. `slaughterhouse_suspended`.
+    pub code: crate::refusal::Code,
+    /// Why, in Chinese.
+    pub detail: String,
+    /// Why, in English.
+    pub detail_en: String,
+}
+
+impl From<&crate::refusal::Refusal> for RuleRefusal {
+    fn from(r: &crate::refusal::Refusal) -> Self {
+        let (detail, detail_en) = r.detail();
+        RuleRefusal {
+            code: r.code,
+            detail,
+            detail_en,
+        }
+    }
+}

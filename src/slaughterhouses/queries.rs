@@ -4,7 +4,8 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-use super::domain::{self, Refusal, StatusAction};
+use super::domain::{self, StatusAction};
+use super::model::RuleRefusal;
 use super::model::*;
 use crate::audit;
 use crate::credit::model::CreditEventKind;
@@ -14,6 +15,7 @@ use crate::error::{AppError, AppResult};
 use crate::organisations::model::{District, OrgKind, Organisation};
 use crate::paging::PageParams;
 use crate::policy::Scope;
+use crate::refusal::{Code, Refusal};
 use crate::schema::{
     fee_items, organisations, quality_agreements, slaughterhouse_status_changes, slaughterhouses,
 };
@@ -66,11 +68,7 @@ pub fn designate(
         .count()
         .get_result(conn)?;
     if clash > 0 {
-        return Err(AppError::conflict(
-            "slaughterhouse_exists",
-            "已有屠宰厂使用该统一社会信用代码或定点证号",
-            "a slaughterhouse with this credit code or designation number exists",
-        ));
+        return Err(Code::SlaughterhouseExists.into());
     }
     let org = crate::organisations::queries::create(
         conn,
@@ -256,20 +254,12 @@ pub fn amend(
         .optional()?
         .ok_or_else(not_found)?;
     if rec.status == SlaughterhouseStatus::Revoked {
-        return Err(AppError::conflict(
-            "slaughterhouse_revoked",
-            "该屠宰厂的定点资格已被撤销，记录不能再修改",
-            "this slaughterhouse's designation is revoked; its record is closed",
-        ));
+        return Err(Code::SlaughterhouseRevoked.into());
     }
     let from = a.licence_valid_from.unwrap_or(rec.licence_valid_from);
     let until = a.licence_valid_until.unwrap_or(rec.licence_valid_until);
     if from > until {
-        return Err(AppError::unprocessable(
-            "invalid_licence_period",
-            "许可证有效期的开始日期晚于结束日期",
-            "the licence starts after it ends",
-        ));
+        return Err(Code::InvalidLicencePeriod.into());
     }
     let (halal_no, halal_exp) = match a.halal {
         Some((n, e)) => (Some(n), Some(e)),
@@ -368,11 +358,7 @@ pub fn add_agreement(
     expires_on: NaiveDate,
 ) -> AppResult<QualityAgreement> {
     if signed_on > expires_on {
-        return Err(AppError::unprocessable(
-            "invalid_agreement_term",
-            "协议的签订日期晚于到期日期",
-            "the agreement is signed after it expires",
-        ));
+        return Err(Code::InvalidAgreementTerm.into());
     }
     let a = QualityAgreement {
         id: uuid::Uuid::new_v4().to_string(),
@@ -456,11 +442,10 @@ pub fn add_fee_item(
 ) -> AppResult<FeeItem> {
     let item = new.item.trim().to_string();
     if new.effective_until.is_some_and(|u| u < new.effective_from) {
-        return Err(AppError::unprocessable(
-            "invalid_fee_period",
-            "收费项目的生效日期晚于失效日期",
-            "the fee item starts after it ends",
-        ));
+        return Err(Refusal::of(Code::InvalidFeePeriod)
+            .with("rule", "生效日期晚于失效日期")
+            .with("rule_en", "it starts after it ends")
+            .into());
     }
     let same: Vec<FeeItem> = fee_items::table
         .filter(fee_items::slaughterhouse_id.eq(id))
@@ -471,17 +456,10 @@ pub fn add_fee_item(
         .iter()
         .find(|f| f.overlaps(new.effective_from, new.effective_until))
     {
-        return Err(AppError::conflict(
-            "fee_item_overlaps",
-            format!(
-                "收费项目「{item}」在 {} 起已有核准标准，请先为其设定失效日期",
-                clash.effective_from
-            ),
-            format!(
-                "the item {item:?} already has an approved cap from {}; end it first",
-                clash.effective_from
-            ),
-        ));
+        return Err(Refusal::of(Code::FeeItemOverlaps)
+            .with("item", &item)
+            .with("effective_from", clash.effective_from)
+            .into());
     }
     let f = FeeItem {
         id: uuid::Uuid::new_v4().to_string(),
@@ -519,11 +497,13 @@ pub fn end_fee_item(
         .optional()?
         .ok_or_else(|| AppError::not_found("收费项目", "fee item"))?;
     if until < f.effective_from || f.effective_until.is_some_and(|u| until > u) {
-        return Err(AppError::unprocessable(
-            "invalid_fee_period",
-            "失效日期须在生效日期之后，且不能晚于原定失效日期",
-            "the last day must fall on or after the first day and not after the current last day",
-        ));
+        return Err(Refusal::of(Code::InvalidFeePeriod)
+            .with("rule", "失效日期须在生效日期之后，且不能晚于原定失效日期")
+            .with(
+                "rule_en",
+                "the last day must fall on or after the first day and not after the current last day",
+            )
+            .into());
     }
     let f: FeeItem = diesel::update(fee_items::table.find(item_id))
         .set(fee_items::effective_until.eq(Some(until)))
@@ -566,10 +546,10 @@ pub fn in_network_on(
     conn: &mut DbConnection,
     id: &str,
     day: NaiveDate,
-) -> AppResult<Result<(), Refusal>> {
+) -> AppResult<Result<(), RuleRefusal>> {
     let (_, rec) = find(conn, id)?.ok_or_else(not_found)?;
     let agreements = agreements(conn, id)?;
-    Ok(domain::in_network(&rec, &agreements, day))
+    Ok(domain::in_network(&rec, &agreements, day).map_err(|r| RuleRefusal::from(&r)))
 }
 
 /// The ids of every slaughterhouse inside the scope.

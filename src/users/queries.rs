@@ -9,6 +9,7 @@ use crate::error::{AppError, AppResult};
 use crate::organisations::model::{OrgKind, Organisation};
 use crate::paging::PageParams;
 use crate::policy::Role;
+use crate::refusal::{Code, Refusal};
 use crate::schema::{organisations, slaughterhouses, users, vet_assignments};
 
 /// A login name: 3 to 64 of a-z, 0-9, `.`, `_`, `-`; stored lower-case.
@@ -20,11 +21,7 @@ pub fn normalise_username(name: &str) -> AppResult<String> {
     if ok {
         Ok(n)
     } else {
-        Err(AppError::unprocessable(
-            "invalid_username",
-            "用户名须为 3 至 64 个字符，只能包含小写字母、数字和 . _ -",
-            "a username is 3 to 64 characters of a-z, 0-9, '.', '_' and '-'",
-        ))
+        Err(Refusal::of(Code::InvalidUsername).into())
     }
 }
 
@@ -64,41 +61,24 @@ pub fn create(conn: &mut DbConnection, actor: Option<&str>, new: NewUser<'_>) ->
         .select(Organisation::as_select())
         .first(conn)
         .optional()?
-        .ok_or_else(|| {
-            AppError::unprocessable(
-                "unknown_organisation",
-                "所属机构不存在",
-                "the organisation does not exist",
-            )
-        })?;
+        .ok_or(Code::UnknownOrganisation)?;
     if !new.role.org_kinds().contains(&org.kind) {
         let kinds: Vec<&str> = new.role.org_kinds().iter().map(|k| k.zh()).collect();
-        return Err(AppError::unprocessable(
-            "role_org_mismatch",
-            format!(
-                "角色 {} 只能属于：{}；该机构是{}",
-                new.role,
-                kinds.join("、"),
-                org.kind.zh()
-            ),
-            format!(
-                "role {} belongs to an organisation of kind {:?}, not {}",
-                new.role,
-                new.role.org_kinds(),
-                org.kind
-            ),
-        ));
+        let kinds_en: Vec<String> = new.role.org_kinds().iter().map(|k| k.to_string()).collect();
+        return Err(Refusal::of(Code::RoleOrgMismatch)
+            .with("role", new.role)
+            .with("allowed", kinds.join("、"))
+            .with("allowed_en", kinds_en.join(", "))
+            .with("kind_zh", org.kind.zh())
+            .with("kind", org.kind)
+            .into());
     }
     let taken: i64 = users::table
         .filter(users::username.eq(&username))
         .count()
         .get_result(conn)?;
     if taken > 0 {
-        return Err(AppError::conflict(
-            "username_taken",
-            format!("用户名 {username} 已被使用"),
-            format!("the username {username} is taken"),
-        ));
+        return Err(Refusal::of(Code::UsernameTaken).into());
     }
     let now = crate::time::now();
     let user = User {
@@ -260,32 +240,20 @@ pub fn assign_vet(
 ) -> AppResult<VetAssignment> {
     let vet = find(conn, vet_id)?.ok_or_else(|| AppError::not_found("用户", "user"))?;
     if vet.role != Role::OfficialVet {
-        return Err(AppError::unprocessable(
-            "not_a_vet",
-            "只有官方兽医可以被派驻到屠宰厂",
-            "only official vets can be assigned to slaughterhouses",
-        ));
+        return Err(Code::NotAVet.into());
     }
     let exists: i64 = slaughterhouses::table
         .filter(slaughterhouses::org_id.eq(slaughterhouse_id))
         .count()
         .get_result(conn)?;
     if exists == 0 {
-        return Err(AppError::unprocessable(
-            "unknown_slaughterhouse",
-            "屠宰厂不存在",
-            "the slaughterhouse does not exist",
-        ));
+        return Err(Code::UnknownSlaughterhouse.into());
     }
     if active_assignments(conn, vet_id)?
         .iter()
         .any(|s| s == slaughterhouse_id)
     {
-        return Err(AppError::conflict(
-            "already_assigned",
-            "该兽医已派驻到该屠宰厂",
-            "the vet is already assigned to this slaughterhouse",
-        ));
+        return Err(Code::AlreadyAssigned.into());
     }
     let a = VetAssignment {
         id: uuid::Uuid::new_v4().to_string(),
@@ -317,11 +285,7 @@ pub fn end_assignment(
         .optional()?
         .ok_or_else(|| AppError::not_found("派驻记录", "assignment"))?;
     if a.ended_at.is_some() {
-        return Err(AppError::conflict(
-            "assignment_ended",
-            "该派驻已结束",
-            "the assignment has already ended",
-        ));
+        return Err(Code::AssignmentEnded.into());
     }
     let a: VetAssignment = diesel::update(vet_assignments::table.find(id))
         .set((
