@@ -5,25 +5,16 @@ use chrono::{Days, NaiveDate};
 
 use super::model::{FeeFinding, ProductCertificateType};
 use crate::config::RuleSettings;
-use crate::error::AppError;
+use crate::refusal::{Code, Refusal};
 use crate::intake::model::{Intake, IntakeCheck};
 use crate::slaughterhouses::domain as registry;
 use crate::slaughterhouses::model::{FeeItem, SlaughterhouseRecord, Species};
 
-/// May this slaughterhouse slaughter a batch of `species` (halal or not) on `day` (arts. 一, 三)?
-pub fn check_batch(
-    house: &SlaughterhouseRecord,
-    species: Species,
-    halal: bool,
-    day: NaiveDate,
-) -> Result<(), AppError> {
-    registry::may_slaughter(house, species, day)?;
+/// May this slaughterhouse slaughter a halal batch on `day` (art. 三)? The caller has checked first that it
+/// may slaughter the species that day (art. 一: `slaughterhouses::domain::may_slaughter`).
+pub fn check_batch(house: &SlaughterhouseRecord, halal: bool, day: NaiveDate) -> Result<(), Refusal> {
     if halal && !registry::halal_on(house, day) {
-        return Err(AppError::unprocessable(
-            "halal_not_certified",
-            format!("本厂在 {day} 没有有效的清真认证，不能屠宰清真牛羊"),
-            format!("this slaughterhouse has no halal certification in force on {day}"),
-        ));
+        return Err(Refusal::of(Code::HalalNotCertified).with("day", day));
     }
     Ok(())
 }
@@ -42,56 +33,43 @@ pub struct DrawFacts<'a> {
 
 /// Check one draw: same slaughterhouse and species, checked and accepted by the vet, no more heads than
 /// arrived alive and are not yet slaughtered.
-pub fn check_draw(house_id: &str, species: Species, d: &DrawFacts<'_>) -> Result<(), AppError> {
+pub fn check_draw(house_id: &str, species: Species, d: &DrawFacts<'_>) -> Result<(), Refusal> {
     let i = d.intake;
     if i.slaughterhouse_id != house_id {
-        return Err(AppError::not_found("进厂记录", "intake"));
+        return Err(Refusal::not_found("进厂记录", "intake"));
     }
     if i.species != species {
-        return Err(AppError::unprocessable(
-            "species_mismatch",
-            "批次畜种与进厂畜种不符",
-            format!(
-                "the batch is {species} but intake {} is {}",
-                i.id, i.species
-            ),
-        ));
+        return Err(Refusal::of(Code::SpeciesMismatch)
+            .with("what", "批次")
+            .with("what_en", "the batch")
+            .with("species", species)
+            .with("other", format!("进厂记录 {}", i.id))
+            .with("other_en", format!("intake {}", i.id))
+            .with("other_species", i.species));
     }
     match d.check {
         Some(c) if c.accepted => {}
         _ => {
-            return Err(AppError::unprocessable(
-                "intake_not_checked",
-                "该批进厂牲畜尚未经官方兽医查验合格，不能屠宰",
-                format!(
-                    "intake {} has not been checked and accepted by an official vet",
-                    i.id
-                ),
-            ))
+            return Err(Refusal::of(Code::IntakeNotChecked).with("id", &i.id))
         }
     }
     let left = i64::from(i.heads_alive) - d.drawn;
     if i64::from(d.heads) > left {
-        return Err(AppError::unprocessable(
-            "heads_exceed_intake",
-            format!("该批进厂活畜仅剩 {left} 头未屠宰，不能再取 {} 头", d.heads),
-            format!(
-                "intake {} has {left} heads left alive and unslaughtered, not {}",
-                i.id, d.heads
-            ),
-        ));
+        return Err(Refusal::of(Code::HeadsExceedIntake)
+            .with("id", &i.id)
+            .with("left", left)
+            .with("heads", d.heads));
     }
     Ok(())
 }
 
 /// Quarantine heads must add up to the batch.
-pub fn check_quarantine(batch_heads: i32, passed: i32, failed: i32) -> Result<(), AppError> {
+pub fn check_quarantine(batch_heads: i32, passed: i32, failed: i32) -> Result<(), Refusal> {
     if passed < 0 || failed < 0 || passed + failed != batch_heads {
-        return Err(AppError::unprocessable(
-            "quarantine_heads_mismatch",
-            format!("合格 {passed} 头与不合格 {failed} 头之和须等于批次头数 {batch_heads}"),
-            format!("passed {passed} and failed {failed} must add up to the batch's {batch_heads} heads"),
-        ));
+        return Err(Refusal::of(Code::QuarantineHeadsMismatch)
+            .with("passed", passed)
+            .with("failed", failed)
+            .with("batch_heads", batch_heads));
     }
     Ok(())
 }
@@ -183,7 +161,7 @@ mod tests {
     fn quarantine_must_add_up() {
         assert!(check_quarantine(20, 19, 1).is_ok());
         assert_eq!(
-            check_quarantine(20, 19, 0).unwrap_err().code(),
+            check_quarantine(20, 19, 0).unwrap_err().code.as_str(),
             "quarantine_heads_mismatch"
         );
         let rules = RuleSettings::default();

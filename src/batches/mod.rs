@@ -7,3 +7,4 @@ pub mod domain;
 pub mod handlers;
 pub mod model;
 pub mod queries;
+pub mod usecases;

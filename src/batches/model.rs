@@ -238,3 +238,47 @@ impl crate::audit::Audited for FeeCharge {
         &self.id
     }
 }
+
+/// A batch with everything recorded on it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchView {
+    /// The batch.
+    #[serde(flatten)]
+    pub batch: BatchWithDraws,
+    /// Slaughter quarantine.
+    pub quarantine: Option<QuarantineResult>,
+    /// Product certificates (产品A/B).
+    pub product_certificates: Vec<ProductCertificate>,
+    /// Inspection certificates.
+    pub inspection_certificates: Vec<InspectionCertificate>,
+    /// Disposals of its failed heads, the batch, or its lots.
+    pub disposals: Vec<crate::disposals::model::Disposal>,
+    /// Heads that failed quarantine.
+    pub failed_heads: i64,
+    /// Of those, heads with a disposal record.
+    pub failed_heads_disposed: i64,
+    /// May its lots ship, as far as the failed heads go (every failed head disposed of)?
+    pub failed_heads_all_disposed: bool,
+    /// Lots made from it.
+    pub lots: Vec<crate::lots::model::LotView>,
+    /// Fees charged.
+    pub fees: Vec<FeeCharge>,
+}
+
+/// Quarantine and its certificate.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QuarantineOutcome {
+    /// The result.
+    pub quarantine: QuarantineResult,
+    /// The product certificate issued.
+    pub product_certificate: Option<ProductCertificate>,
+}
+
+/// A fee as recorded, with the violation it opened.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeeOutcome {
+    /// The charge.
+    pub charge: FeeCharge,
+    /// The violation opened when it is over its cap or not on the schedule.
+    pub violation_id: Option<String>,
+}

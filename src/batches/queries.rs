@@ -8,6 +8,7 @@ use super::model::*;
 use crate::audit;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
+use crate::refusal::{Code, Refusal};
 use crate::intake::model::{Intake, IntakeCheck};
 use crate::paging::PageParams;
 use crate::policy::Scope;
@@ -47,18 +48,15 @@ pub fn create(
         .find(house_id)
         .select(SlaughterhouseRecord::as_select())
         .first(conn)?;
-    domain::check_batch(&house, new.species, new.halal, new.slaughter_date)?;
+    crate::slaughterhouses::domain::may_slaughter(&house, new.species, new.slaughter_date)?;
+    domain::check_batch(&house, new.halal, new.slaughter_date)?;
     let taken: i64 = slaughter_batches::table
         .filter(slaughter_batches::slaughterhouse_id.eq(house_id))
         .filter(slaughter_batches::batch_no.eq(&new.batch_no))
         .count()
         .get_result(conn)?;
     if taken > 0 {
-        return Err(AppError::conflict(
-            "batch_no_taken",
-            format!("批次号 {} 已使用", new.batch_no),
-            format!("batch number {} is already used", new.batch_no),
-        ));
+        return Err(Refusal::of(Code::BatchNoTaken).with("batch_no", &new.batch_no).into());
     }
     let mut heads = 0;
     for (intake_id, n) in &new.draws {
@@ -232,25 +230,13 @@ pub fn record_quarantine(
 ) -> AppResult<(QuarantineResult, Option<ProductCertificate>)> {
     domain::check_quarantine(batch.heads, passed, failed)?;
     if quarantine_of(conn, &batch.id)?.is_some() {
-        return Err(AppError::conflict(
-            "quarantine_recorded",
-            "该批次的屠宰检疫结果已登记",
-            "the slaughter quarantine of this batch is already recorded",
-        ));
+        return Err(Code::QuarantineRecorded.into());
     }
     if passed > 0 && certificate.is_none() {
-        return Err(AppError::unprocessable(
-            "product_certificate_required",
-            "有合格产品时须同时出具动物检疫合格证明（产品A/B）",
-            "a product certificate must be issued for the heads that passed",
-        ));
+        return Err(Refusal::of(Code::ProductCertificateRequired).at("product_certificate").into());
     }
     if passed == 0 && certificate.is_some() {
-        return Err(AppError::unprocessable(
-            "nothing_passed",
-            "没有检疫合格的产品，不能出具产品检疫证明",
-            "no heads passed, so no product certificate can be issued",
-        ));
+        return Err(Refusal::of(Code::NothingPassed).at("product_certificate").into());
     }
     let now = crate::time::now();
     let q = QuarantineResult {
@@ -277,11 +263,11 @@ pub fn record_quarantine(
                 .count()
                 .get_result(conn)?;
             if taken > 0 {
-                return Err(AppError::conflict(
-                    "certificate_number_taken",
-                    format!("证明编号 {} 已使用", c.number),
-                    format!("certificate number {} is already used", c.number),
-                ));
+                return Err(Refusal::of(Code::CertificateNumberTaken)
+                    .with("what", "产品检疫证明")
+                    .with("what_en", "product certificate")
+                    .with("number", &c.number)
+                    .into());
             }
             let pc = ProductCertificate {
                 id: uuid::Uuid::new_v4().to_string(),
@@ -336,22 +322,18 @@ pub fn record_inspection(
     inspected_at: NaiveDateTime,
 ) -> AppResult<InspectionCertificate> {
     if quarantine_of(conn, &batch.id)?.is_none() {
-        return Err(AppError::unprocessable(
-            "quarantine_not_recorded",
-            "须先由官方兽医完成屠宰检疫，才能出具检验合格证",
-            "slaughter quarantine must be recorded before inspection",
-        ));
+        return Err(Code::QuarantineNotRecorded.into());
     }
     let taken: i64 = inspection_certificates::table
         .filter(inspection_certificates::number.eq(&number))
         .count()
         .get_result(conn)?;
     if taken > 0 {
-        return Err(AppError::conflict(
-            "certificate_number_taken",
-            format!("检验合格证编号 {number} 已使用"),
-            format!("inspection certificate number {number} is already used"),
-        ));
+        return Err(Refusal::of(Code::CertificateNumberTaken)
+            .with("what", "检验合格证")
+            .with("what_en", "inspection certificate")
+            .with("number", &number)
+            .into());
     }
     let c = InspectionCertificate {
         id: uuid::Uuid::new_v4().to_string(),

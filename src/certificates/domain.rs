@@ -5,7 +5,7 @@ use chrono::{Days, NaiveDate};
 
 use super::model::AnimalCertificateType;
 use crate::config::RuleSettings;
-use crate::error::AppError;
+use crate::refusal::{Code, Refusal};
 use crate::slaughterhouses::model::Species;
 
 /// The species digit of an ear tag.
@@ -17,37 +17,25 @@ fn species_digit(s: Species) -> char {
 }
 
 /// Check one ear tag against the species it should belong to.
-pub fn check_ear_tag(tag: &str, species: Species) -> Result<(), AppError> {
+pub fn check_ear_tag(tag: &str, species: Species) -> Result<(), Refusal> {
     if tag.len() != 15 || !tag.chars().all(|c| c.is_ascii_digit()) {
-        return Err(AppError::unprocessable(
-            "invalid_ear_tag",
-            format!("耳标号 {tag} 不是 15 位数字"),
-            format!("ear tag {tag} is not 15 digits"),
-        ));
+        return Err(Refusal::of(Code::InvalidEarTag).with("tag", tag));
     }
     if !tag.starts_with(species_digit(species)) {
-        return Err(AppError::unprocessable(
-            "ear_tag_species_mismatch",
-            format!("耳标号 {tag} 的首位（畜种代码）与畜种不符：牛为 2，羊为 3"),
-            format!("ear tag {tag} does not start with the species digit (2 cattle, 3 sheep)"),
-        ));
+        return Err(Refusal::of(Code::EarTagSpeciesMismatch).with("tag", tag));
     }
     Ok(())
 }
 
 /// Normalise and check a list of ear tags: trimmed, each valid for the species, no repeats. Sorted.
-pub fn check_ear_tags(tags: &[String], species: Species) -> Result<Vec<String>, AppError> {
+pub fn check_ear_tags(tags: &[String], species: Species) -> Result<Vec<String>, Refusal> {
     let mut out: Vec<String> = tags.iter().map(|t| t.trim().to_string()).collect();
     for t in &out {
         check_ear_tag(t, species)?;
     }
     out.sort();
     if let Some(w) = out.windows(2).find(|w| w[0] == w[1]) {
-        return Err(AppError::unprocessable(
-            "duplicate_ear_tag",
-            format!("耳标号 {} 重复", w[0]),
-            format!("ear tag {} is listed twice", w[0]),
-        ));
+        return Err(Refusal::of(Code::DuplicateEarTag).with("tag", &w[0]));
     }
     Ok(out)
 }
@@ -78,24 +66,27 @@ mod tests {
         assert_eq!(
             check_ear_tag("344010100000001", Species::Cattle)
                 .unwrap_err()
-                .code(),
+                .code
+                .as_str(),
             "ear_tag_species_mismatch"
         );
         assert_eq!(
             check_ear_tag("24401010000001", Species::Cattle)
                 .unwrap_err()
-                .code(),
+                .code
+                .as_str(),
             "invalid_ear_tag"
         );
         assert_eq!(
             check_ear_tag("24401010000000A", Species::Cattle)
                 .unwrap_err()
-                .code(),
+                .code
+                .as_str(),
             "invalid_ear_tag"
         );
         let dup = vec!["344010100000001".to_string(), "344010100000001".to_string()];
         assert_eq!(
-            check_ear_tags(&dup, Species::Sheep).unwrap_err().code(),
+            check_ear_tags(&dup, Species::Sheep).unwrap_err().code.as_str(),
             "duplicate_ear_tag"
         );
     }

@@ -1,51 +1,15 @@
 //! HTTP handlers for animal certificates.
 
 use actix_web::{get, post, web, HttpResponse};
-use chrono::{DateTime, FixedOffset, SubsecRound};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
 
-use super::domain;
-use super::model::{AnimalCertificate, AnimalCertificateType, CertificateWithTags};
-use super::queries;
+use super::model::CertificateWithTags;
+use super::usecases::{self, CertificateQuery, NewAnimalCertificate};
 use crate::body::Json;
-use crate::error::{AppError, AppResult, Problem};
-use crate::idempotency::{self, IdempotencyKey};
-use crate::paging::{Page, PageParams};
-use crate::policy::{Action, Actor};
-use crate::slaughterhouses::model::Species;
+use crate::error::{AppResult, Problem};
+use crate::idempotency::IdempotencyKey;
+use crate::paging::Page;
+use crate::policy::Actor;
 use crate::state::AppState;
-use crate::validate::text;
-
-/// Record an animal certificate.
-#[derive(Debug, Deserialize, Serialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewAnimalCertificate {
-    /// Certificate number as printed.
-    pub number: String,
-    /// Form: `animal_a` (inter-provincial) or `animal_b` (in-province).
-    pub cert_type: AnimalCertificateType,
-    /// Species.
-    pub species: Species,
-    /// Heads certified.
-    pub head_count: i32,
-    /// Owner (货主).
-    pub owner_name: String,
-    /// Place of origin.
-    pub origin_place: String,
-    /// Destination slaughterhouse id.
-    pub destination_id: uuid::Uuid,
-    /// Carrier.
-    pub carrier: String,
-    /// Vehicle plate.
-    pub vehicle_plate: String,
-    /// When it was issued, with offset (e.g. `2026-11-28T06:30:00+08:00`).
-    #[schema(value_type = String)]
-    pub issued_at: DateTime<FixedOffset>,
-    /// Ear tags certified (15 digits each), at most one per head.
-    #[serde(default)]
-    pub ear_tags: Vec<String>,
-}
 
 /// Record an animal certificate addressed to a slaughterhouse in the caller's scope (the slaughterhouse
 /// itself, or an official vet stationed there).
@@ -68,59 +32,8 @@ pub async fn create(
     key: IdempotencyKey,
     body: Json<NewAnimalCertificate>,
 ) -> AppResult<HttpResponse> {
-    let scope = actor.authorize(Action::RecordAnimalCertificate)?;
     let key = key.bind(&actor, "animal_certificate.create", &*body);
-    let b = body.into_inner();
-    if !(1..=10_000).contains(&b.head_count) {
-        return Err(AppError::unprocessable(
-            "invalid_head_count",
-            "头数须为 1 至 10000",
-            "head_count must be 1 to 10000",
-        ));
-    }
-    let ear_tags = domain::check_ear_tags(&b.ear_tags, b.species)?;
-    if ear_tags.len() > b.head_count as usize {
-        return Err(AppError::unprocessable(
-            "too_many_ear_tags",
-            "耳标数多于证明头数",
-            "more ear tags than certified heads",
-        ));
-    }
-    let issued_at = b.issued_at.naive_utc().trunc_subsecs(6);
-    let issue_day = crate::time::china_date(issued_at);
-    let now = crate::time::now();
-    if issued_at > now + chrono::Duration::minutes(10) {
-        return Err(AppError::unprocessable(
-            "issued_in_future",
-            "签发时间晚于现在",
-            "the certificate is dated in the future",
-        ));
-    }
-    let cert = AnimalCertificate {
-        id: uuid::Uuid::new_v4().to_string(),
-        number: text(&b.number, "number", "证明编号")?,
-        cert_type: b.cert_type,
-        species: b.species,
-        head_count: b.head_count,
-        owner_name: text(&b.owner_name, "owner_name", "货主")?,
-        origin_place: text(&b.origin_place, "origin_place", "启运地点")?,
-        destination_id: b.destination_id.to_string(),
-        carrier: text(&b.carrier, "carrier", "承运人")?,
-        vehicle_plate: text(&b.vehicle_plate, "vehicle_plate", "车牌号")?,
-        issued_at,
-        valid_until: domain::valid_until(b.cert_type, issue_day, &state.rules),
-        recorded_by: Some(actor.user_id.clone()),
-        recorded_at: now,
-    };
-    let out = state
-        .db
-        .write(move |conn| {
-            idempotency::once(conn, key.as_ref(), |conn| {
-                crate::slaughterhouses::queries::find_in_scope(conn, &scope, &cert.destination_id)?;
-                queries::create(conn, Some(&actor.user_id), cert, ear_tags)
-            })
-        })
-        .await?;
+    let out = usecases::create(&state, &actor, key, body.into_inner()).await?;
     Ok(out.respond())
 }
 
@@ -137,35 +50,8 @@ pub async fn get_one(
     actor: Actor,
     id: web::Path<uuid::Uuid>,
 ) -> AppResult<Json<CertificateWithTags>> {
-    let scope = actor.authorize(Action::ReadSlaughterChain)?;
-    let id = id.into_inner().to_string();
-    let out = state
-        .db
-        .read(move |conn| {
-            let c = queries::find(conn, &id)?
-                .ok_or_else(|| AppError::not_found("检疫证明", "certificate"))?;
-            crate::slaughterhouses::queries::find_in_scope(
-                conn,
-                &scope,
-                &c.certificate.destination_id,
-            )
-            .map_err(|_| AppError::not_found("检疫证明", "certificate"))?;
-            Ok(c)
-        })
-        .await?;
+    let out = usecases::get_one(&state, &actor, id.into_inner()).await?;
     Ok(Json(out))
-}
-
-/// Filters of the certificate list.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct CertificateQuery {
-    /// Destination slaughterhouse.
-    pub destination_id: Option<uuid::Uuid>,
-    /// Items per page (1-200, default 50).
-    pub limit: Option<i64>,
-    /// Items to skip.
-    pub offset: Option<i64>,
 }
 
 /// Animal certificates addressed to slaughterhouses in the caller's scope, newest first.
@@ -181,23 +67,6 @@ pub async fn list(
     actor: Actor,
     query: web::Query<CertificateQuery>,
 ) -> AppResult<Json<Page<CertificateWithTags>>> {
-    let scope = actor.authorize(Action::ReadSlaughterChain)?;
-    let q = query.into_inner();
-    let page = PageParams {
-        limit: q.limit,
-        offset: q.offset,
-    };
-    let out = state
-        .db
-        .read(move |conn| {
-            let houses = crate::slaughterhouses::queries::ids_in_scope(conn, &scope)?;
-            let wanted: Vec<String> = match q.destination_id {
-                Some(d) => houses.into_iter().filter(|h| *h == d.to_string()).collect(),
-                None => houses,
-            };
-            let (items, total) = queries::list(conn, Some(&wanted), page)?;
-            Ok(Page::new(items, total, page))
-        })
-        .await?;
+    let out = usecases::list(&state, &actor, query.into_inner()).await?;
     Ok(Json(out))
 }

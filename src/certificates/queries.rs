@@ -5,7 +5,8 @@ use diesel::prelude::*;
 use super::model::{AnimalCertificate, CertificateWithTags};
 use crate::audit;
 use crate::db::DbConnection;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
+use crate::refusal::{Code, Refusal};
 use crate::paging::PageParams;
 use crate::schema::{animal_certificate_ear_tags as tags, animal_certificates as certs};
 
@@ -21,11 +22,11 @@ pub fn create(
         .count()
         .get_result(conn)?;
     if taken > 0 {
-        return Err(AppError::conflict(
-            "certificate_number_taken",
-            format!("检疫证明编号 {} 已登记过", cert.number),
-            format!("certificate number {} is already recorded", cert.number),
-        ));
+        return Err(Refusal::of(Code::CertificateNumberTaken)
+            .with("what", "检疫证明")
+            .with("what_en", "certificate")
+            .with("number", &cert.number)
+            .into());
     }
     let cert: AnimalCertificate = diesel::insert_into(certs::table)
         .values(&cert)

@@ -7,6 +7,7 @@ use super::model::{Disposal, DisposalTarget};
 use crate::audit;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
+use crate::refusal::{Code, Refusal};
 use crate::schema::{
     disposals, lots, quarantine_results, slaughter_batches, users, vet_assignments,
 };
@@ -14,18 +15,12 @@ use crate::schema::{
 /// Record a disposal after checking it (audited). `d.org_id` is the slaughterhouse disposing.
 pub fn create(conn: &mut DbConnection, actor: &str, d: Disposal) -> AppResult<Disposal> {
     if d.outsourced && d.handover_slip.is_none() {
-        return Err(AppError::unprocessable(
-            "handover_slip_required",
-            "委托处理须填写交接单号",
-            "an outsourced disposal needs the handover slip number",
-        ));
+        return Err(Refusal::of(Code::HandoverSlipRequired)
+            .at("handover_slip")
+            .into());
     }
     let vet = d.supervising_vet_id.clone().ok_or_else(|| {
-        AppError::unprocessable(
-            "supervising_vet_required",
-            "无害化处理须有驻场官方兽医监督",
-            "a disposal needs the supervising official vet",
-        )
+        Refusal::of(Code::SupervisingVetRequired).at("supervising_vet_id")
     })?;
     let vet_ok: i64 = users::table
         .inner_join(vet_assignments::table.on(vet_assignments::vet_id.eq(users::id)))
@@ -36,11 +31,9 @@ pub fn create(conn: &mut DbConnection, actor: &str, d: Disposal) -> AppResult<Di
         .count()
         .get_result(conn)?;
     if vet_ok == 0 {
-        return Err(AppError::unprocessable(
-            "supervisor_not_assigned_vet",
-            "监督人须为派驻本厂的官方兽医",
-            "the supervisor must be an official vet stationed at this slaughterhouse",
-        ));
+        return Err(Refusal::of(Code::SupervisorNotAssignedVet)
+            .at("supervising_vet_id")
+            .into());
     }
     match d.target {
         DisposalTarget::Lot => {
@@ -56,11 +49,11 @@ pub fn create(conn: &mut DbConnection, actor: &str, d: Disposal) -> AppResult<Di
             crate::lots::queries::refuse_if_closed(conn, &lot_id)?;
             let weight = crate::lots::queries::effective_weight(conn, &lot_id)?;
             if d.weight_g > weight {
-                return Err(AppError::unprocessable(
-                    "disposal_exceeds_lot",
-                    format!("处理重量 {} 克超过该产品重量 {weight} 克", d.weight_g),
-                    format!("{} g is more than the lot's {weight} g", d.weight_g),
-                ));
+                return Err(Refusal::of(Code::DisposalExceedsLot)
+                    .with("weight_g", d.weight_g)
+                    .with("weight", weight)
+                    .at("weight_g")
+                    .into());
             }
         }
         DisposalTarget::Batch | DisposalTarget::FailedHeads => {
@@ -80,21 +73,18 @@ pub fn create(conn: &mut DbConnection, actor: &str, d: Disposal) -> AppResult<Di
             if d.target == DisposalTarget::FailedHeads {
                 let (failed, disposed) = failed_heads(conn, &batch_id)?;
                 if d.heads <= 0 || i64::from(d.heads) > failed - disposed {
-                    return Err(AppError::unprocessable(
-                        "disposal_exceeds_failed_heads",
-                        format!("该批次检疫不合格 {failed} 头，已处理 {disposed} 头，本次 {} 头不符", d.heads),
-                        format!(
-                            "the batch has {failed} failed heads, {disposed} already disposed of; {} does not fit",
-                            d.heads
-                        ),
-                    ));
+                    return Err(Refusal::of(Code::DisposalExceedsFailedHeads)
+                        .with("failed", failed)
+                        .with("disposed", disposed)
+                        .with("heads", d.heads)
+                        .at("heads")
+                        .into());
                 }
             } else if d.heads > heads {
-                return Err(AppError::unprocessable(
-                    "disposal_exceeds_batch",
-                    format!("处理头数超过批次头数 {heads}"),
-                    format!("more heads than the batch's {heads}"),
-                ));
+                return Err(Refusal::of(Code::DisposalExceedsBatch)
+                    .with("heads", heads)
+                    .at("heads")
+                    .into());
             }
         }
     }
@@ -142,4 +132,13 @@ pub fn of_batch(conn: &mut DbConnection, batch_id: &str) -> QueryResult<Vec<Disp
 /// Every disposal (for audit verification).
 pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<Disposal>> {
     disposals::table.select(Disposal::as_select()).load(conn)
+}
+
+/// The batch a lot was made from, if the lot exists.
+pub fn batch_of_lot(conn: &mut DbConnection, lot_id: &str) -> QueryResult<Option<String>> {
+    lots::table
+        .find(lot_id)
+        .select(lots::batch_id)
+        .first::<String>(conn)
+        .optional()
 }

@@ -6,3 +6,4 @@ pub mod domain;
 pub mod handlers;
 pub mod model;
 pub mod queries;
+pub mod usecases;

@@ -81,3 +81,15 @@ impl crate::audit::Audited for IntakeCheck {
         &self.id
     }
 }
+
+/// One intake, with the vet's check when there is one.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct IntakeView {
+    /// The intake.
+    #[serde(flatten)]
+    pub intake: IntakeWithTags,
+    /// The vet's check.
+    pub check: Option<IntakeCheck>,
+    /// Heads already drawn into batches.
+    pub heads_drawn: i64,
+}

@@ -8,7 +8,8 @@ use super::model::{Intake, IntakeCheck, IntakeWithTags};
 use crate::audit;
 use crate::certificates::model::AnimalCertificate;
 use crate::db::DbConnection;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
+use crate::refusal::{Code, Refusal};
 use crate::paging::PageParams;
 use crate::schema::{
     animal_certificate_ear_tags, animal_certificates, batch_intakes, intake_checks,
@@ -36,11 +37,9 @@ pub fn create(
         .first(conn)
         .optional()?
         .ok_or_else(|| {
-            AppError::unprocessable(
-                "unknown_certificate",
-                format!("检疫证明 {certificate_number} 未登记，请先登记证明"),
-                format!("certificate {certificate_number} is not recorded; record it first"),
-            )
+            Refusal::of(Code::UnknownCertificate)
+                .with("number", certificate_number)
+                .at("certificate_number")
         })?;
     let certified_tags: Vec<String> = animal_certificate_ear_tags::table
         .filter(animal_certificate_ear_tags::certificate_id.eq(&certificate.id))
@@ -60,6 +59,8 @@ pub fn create(
         .order(intake_ear_tags::ear_tag.asc())
         .select(intake_ear_tags::ear_tag)
         .load(conn)?;
+    let day = crate::time::china_date(received_at);
+    crate::slaughterhouses::domain::may_slaughter(&house, arrival.species, day)?;
     domain::check(
         &IntakeFacts {
             house: &house,
@@ -67,7 +68,7 @@ pub fn create(
             certified_tags: &certified_tags,
             already_received,
             already_slaughtered: &already_slaughtered,
-            day: crate::time::china_date(received_at),
+            day,
         },
         arrival,
     )?;
@@ -178,11 +179,7 @@ pub fn add_check(
         .count()
         .get_result(conn)?;
     if done > 0 {
-        return Err(AppError::conflict(
-            "intake_already_checked",
-            "该批进厂牲畜已查验过",
-            "this intake has already been checked",
-        ));
+        return Err(Code::IntakeAlreadyChecked.into());
     }
     let c = IntakeCheck {
         id: uuid::Uuid::new_v4().to_string(),
@@ -216,4 +213,16 @@ pub fn heads_drawn(conn: &mut DbConnection, intake_id: &str) -> QueryResult<i64>
         .select(batch_intakes::heads)
         .load(conn)?;
     Ok(drawn.into_iter().map(i64::from).sum())
+}
+
+/// The id of the animal certificate with this number, if it is recorded.
+pub fn certificate_id_by_number(
+    conn: &mut DbConnection,
+    number: &str,
+) -> QueryResult<Option<String>> {
+    animal_certificates::table
+        .filter(animal_certificates::number.eq(number))
+        .select(animal_certificates::id)
+        .first(conn)
+        .optional()
 }

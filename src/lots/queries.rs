@@ -11,6 +11,7 @@ use crate::config::RuleSettings;
 use crate::db::DbConnection;
 use crate::disposals::model::DisposalTarget;
 use crate::error::{AppError, AppResult};
+use crate::refusal::{Code, Refusal};
 use crate::schema::{corrections, disposals, inspection_certificates, lots, product_certificates};
 
 fn not_found() -> AppError {
@@ -152,66 +153,11 @@ pub fn is_closed(conn: &mut DbConnection, lot: &Lot) -> QueryResult<bool> {
 pub fn refuse_if_closed(conn: &mut DbConnection, lot_id: &str) -> AppResult<()> {
     let lot = find(conn, lot_id)?;
     if is_closed(conn, &lot)? {
-        return Err(AppError::conflict(
-            "lot_closed",
-            format!(
-                "追溯码 {} 的产品已在屠宰厂无害化处理，不能再有任何操作",
-                lot.trace_code
-            ),
-            format!(
-                "lot {} was disposed of at the slaughterhouse; it is closed",
-                lot.trace_code
-            ),
-        ));
+        return Err(Refusal::of(Code::LotClosed)
+            .with("trace_code", &lot.trace_code)
+            .into());
     }
     Ok(())
-}
-
-/// Lots as every read returns them.
-pub fn views(
-    conn: &mut DbConnection,
-    list: Vec<Lot>,
-    rules: &RuleSettings,
-) -> AppResult<Vec<LotView>> {
-    let weights = weights_in_force(conn, &list)?;
-    let ids: Vec<&str> = list.iter().map(|l| l.id.as_str()).collect();
-    let all_corrections: Vec<Correction> = corrections::table
-        .filter(corrections::entity.eq("lot"))
-        .filter(corrections::entity_id.eq_any(&ids))
-        .order(corrections::recorded_at.asc())
-        .select(Correction::as_select())
-        .load(conn)?;
-    let mut out = Vec::with_capacity(list.len());
-    for (lot, weight) in list.into_iter().zip(weights) {
-        let status = crate::stock::queries::status(conn, &lot)?;
-        out.push(LotView {
-            trace_code_display: trace_code::display(&lot.trace_code),
-            verification_url: rules.verification_url(&lot.trace_code),
-            corrections: all_corrections
-                .iter()
-                .filter(|c| c.entity_id == lot.id)
-                .cloned()
-                .collect(),
-            id: lot.id,
-            trace_code: lot.trace_code,
-            batch_id: lot.batch_id,
-            slaughterhouse_id: lot.slaughterhouse_id,
-            product_kind: lot.product_kind,
-            product_name: lot.product_name,
-            weight_g: weight,
-            original_weight_g: lot.weight_g,
-            halal: lot.halal,
-            storage: lot.storage,
-            use_by: lot.use_by,
-            gtin: lot.gtin,
-            product_certificate_id: lot.product_certificate_id,
-            inspection_certificate_id: lot.inspection_certificate_id,
-            parent_lot_id: lot.parent_lot_id,
-            status,
-            created_at: lot.created_at,
-        });
-    }
-    Ok(out)
 }
 
 /// The certificates lots of a batch are made under: its newest product certificate and newest passing
@@ -227,11 +173,7 @@ fn certificates_for_lots(
         .first(conn)
         .optional()?
         .ok_or_else(|| {
-            AppError::unprocessable(
-                "no_product_certificate",
-                "该批次没有动物检疫合格证明（产品A/B），不能分装成产品",
-                "the batch has no product certificate (产品A/B)",
-            )
+AppError::from(Code::NoProductCertificate)
         })?;
     let ic: InspectionCertificate = inspection_certificates::table
         .filter(inspection_certificates::batch_id.eq(batch_id))
@@ -241,28 +183,18 @@ fn certificates_for_lots(
         .first(conn)
         .optional()?
         .ok_or_else(|| {
-            AppError::unprocessable(
-                "no_passing_inspection",
-                "该批次没有检验合格的《广州市畜产品检验合格证》，不能分装成产品",
-                "the batch has no passing inspection certificate",
-            )
+AppError::from(Code::NoPassingInspection)
         })?;
     Ok((pc, ic))
 }
 
 fn refuse_over_inspected(total: i64, inspected: &InspectionCertificate) -> AppResult<()> {
     if total > inspected.weight_g {
-        return Err(AppError::unprocessable(
-            "lots_exceed_inspected_weight",
-            format!(
-                "产品重量合计 {total} 克，超过检验合格证 {} 记载的 {} 克",
-                inspected.number, inspected.weight_g
-            ),
-            format!(
-                "the lots weigh {total} g together, more than the {} g inspected on {}",
-                inspected.weight_g, inspected.number
-            ),
-        ));
+        return Err(Refusal::of(Code::LotsExceedInspectedWeight)
+            .with("total", total)
+            .with("number", &inspected.number)
+            .with("weight_g", inspected.weight_g)
+            .into());
     }
     Ok(())
 }
@@ -301,9 +233,10 @@ pub fn create_lots(
             open_lots.push(l);
         }
     }
-    let existing_weight: i64 = weights_in_force(conn, &open_lots)?.iter().sum();
-    let new_weight: i64 = new.iter().map(|l| l.weight_g).sum();
-    refuse_over_inspected(existing_weight + new_weight, &ic)?;
+    let total = crate::input::checked_total(weights_in_force(conn, &open_lots)?)
+        .and_then(|w| w.checked_add(crate::input::checked_total(new.iter().map(|l| l.weight_g))?))
+        .unwrap_or(i64::MAX);
+    refuse_over_inspected(total, &ic)?;
     let now = crate::time::now();
     let mut made = Vec::with_capacity(new.len());
     for n in new {
@@ -335,17 +268,15 @@ pub fn create_lots(
     Ok(made)
 }
 
-/// Correct a lot's weight with a new record (audited); the weight checks follow the corrected value.
-pub fn correct_weight(
+/// Record a correction of a lot's weight (audited) once the lots of its batch, with the corrected weight,
+/// still weigh no more than was inspected. The caller has refused a closed lot and locked it.
+pub fn record_correction(
     conn: &mut DbConnection,
     actor: &str,
-    lot_id: &str,
+    lot: &Lot,
     weight_g: i64,
     reason: &str,
 ) -> AppResult<Correction> {
-    refuse_if_closed(conn, lot_id)?;
-    let lot = find(conn, lot_id)?;
-    crate::stock::queries::lock_lot(conn, &lot.id)?;
     let ic: InspectionCertificate = inspection_certificates::table
         .find(&lot.inspection_certificate_id)
         .select(InspectionCertificate::as_select())
@@ -356,8 +287,10 @@ pub fn correct_weight(
             others.push(l);
         }
     }
-    let others_weight: i64 = weights_in_force(conn, &others)?.iter().sum();
-    refuse_over_inspected(others_weight + weight_g, &ic)?;
+    let others_weight = crate::input::checked_total(weights_in_force(conn, &others)?)
+        .and_then(|w| w.checked_add(weight_g))
+        .unwrap_or(i64::MAX);
+    refuse_over_inspected(others_weight, &ic)?;
     let c = Correction {
         id: uuid::Uuid::new_v4().to_string(),
         entity: "lot".to_string(),
@@ -373,52 +306,17 @@ pub fn correct_weight(
         .returning(corrections::all_columns)
         .get_result(conn)?;
     audit::record(conn, Some(actor), "create", &c)?;
-    check_mass_balance(conn, actor, &lot, &c, weight_g)?;
     Ok(c)
 }
 
-/// A correction is a measurement and is kept; when it leaves the lot lighter than what already left its
-/// maker (shipped, split off, disposed of), the books no longer balance: a `mass_balance_broken` violation.
-fn check_mass_balance(
-    conn: &mut DbConnection,
-    actor: &str,
-    lot: &Lot,
-    correction: &Correction,
-    weight_g: i64,
-) -> AppResult<()> {
-    use crate::stock::queries as stock;
-    let maker = &lot.slaughterhouse_id;
-    let gone = stock::shipped_by(conn, maker, &lot.id)?
-        + stock::disposed_by(conn, maker, &lot.id)?
-        + stock::split_off_by(conn, maker, &lot.id)?;
-    if gone <= weight_g {
-        return Ok(());
-    }
-    let rule = &crate::violations::rules::MASS_BALANCE_BROKEN;
-    let Some(org) = crate::organisations::queries::find(conn, maker)? else {
-        return Ok(());
-    };
-    crate::violations::queries::open(
-        conn,
-        crate::violations::queries::NewViolation {
-            rule,
-            source: crate::violations::model::ViolationSource::Detected,
-            subject: crate::violations::queries::Subject::Org(&org),
-            summary: (
-                format!(
-                    "产品 {} 重量更正为 {weight_g} 克，但已出货、分割和处理共 {gone} 克",
-                    lot.trace_code
-                ),
-                format!(
-                    "lot {} corrected to {weight_g} g, but {gone} g had already been shipped, split off or disposed of",
-                    lot.trace_code
-                ),
-            ),
-            actor_id: Some(actor),
-            records: vec![("lot", lot.id.clone()), ("correction", correction.id.clone())],
-        },
-    )?;
-    Ok(())
+/// Corrections of these lots, oldest first.
+pub fn corrections_of(conn: &mut DbConnection, ids: &[&str]) -> QueryResult<Vec<Correction>> {
+    corrections::table
+        .filter(corrections::entity.eq("lot"))
+        .filter(corrections::entity_id.eq_any(ids))
+        .order(corrections::recorded_at.asc())
+        .select(Correction::as_select())
+        .load(conn)
 }
 
 #[cfg(test)]
