@@ -129,7 +129,7 @@ pub async fn split(
                     crate::audit::record(conn, Some(&actor.user_id), "split", &child)?;
                     made.push(child);
                 }
-                crate::lots::queries::views(conn, made, &rules)
+                crate::lots::usecases::views(conn, made, &rules)
             })
         })
         .await
