@@ -55,7 +55,14 @@ impl FileRequest {
     /// Check the request and make it a complaint of `channel`.
     pub fn checked(self, channel: Channel) -> AppResult<NewComplaint> {
         let description = bounded(Some(self.description), "description", "情况描述", 2000)?
-            .ok_or_else(|| empty("description", "情况描述"))?;
+            .ok_or_else(|| {
+                invalid_field(
+                    "description",
+                    "情况描述",
+                    "请描述发生了什么".into(),
+                    "describe what happened".into(),
+                )
+            })?;
         let work_order_no = bounded(self.work_order_no, "work_order_no", "工单号", 40)?;
         match (channel, &work_order_no) {
             (Channel::Phone, None) => return Err(Code::WorkOrderRequired.into()),
