@@ -163,10 +163,10 @@ codes! {
     DisposalExceedsFailedHeads = (Unprocessable, "该批次检疫不合格 {failed} 头，已处理 {disposed} 头，本次 {heads} 头不符", "the batch has {failed} failed heads, {disposed} already disposed of; {heads} does not fit"),
     DisposalExceedsBatch = (Unprocessable, "处理头数超过批次头数 {heads}", "more heads than the batch's {heads}"),
     // ---- epcis ----
-    TooManyEvents = (Unprocessable, "该时间范围内有 {n} 个事件，超过单次导出上限 {MAX_EVENTS} 个，请缩小时间范围", "the range holds {n} events, over the limit of {MAX_EVENTS} per export; narrow the range"),
+    TooManyEvents = (Unprocessable, "该时间范围内有 {n} 个事件，超过单次导出上限 {max} 个，请缩小时间范围", "the range holds {n} events, over the limit of {max} per export; narrow the range"),
     InvalidTime = (Unprocessable, "{name} 须为日期（如 2026-11-28，按北京时间）或带时区的 RFC 3339 时间：{value}", "{name} must be a date (e.g. 2026-11-28, China time) or an RFC 3339 time with offset: {value}"),
     RangeInverted = (Unprocessable, "时间范围的结束（to）须晚于开始（from）", "the end of the range (to) must come after its start (from)"),
-    RangeTooLong = (Unprocessable, "一次最多导出 {MAX_DAYS} 天，请缩小时间范围", "one export covers at most {MAX_DAYS} days; narrow the range"),
+    RangeTooLong = (Unprocessable, "一次最多导出 {max_days} 天，请缩小时间范围", "one export covers at most {max_days} days; narrow the range"),
     // ---- error ----
     PayloadTooLarge = (PayloadTooLarge, "请求内容超过 {kib} KiB 上限", "the body is larger than {kib} KiB"),
     UnsupportedContentType = (UnsupportedMediaType, "内容类型不对：{expected}", "wrong content type: {expected_en}"),

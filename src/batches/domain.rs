@@ -5,14 +5,18 @@ use chrono::{Days, NaiveDate};
 
 use super::model::{FeeFinding, ProductCertificateType};
 use crate::config::RuleSettings;
-use crate::refusal::{Code, Refusal};
 use crate::intake::model::{Intake, IntakeCheck};
+use crate::refusal::{Code, Refusal};
 use crate::slaughterhouses::domain as registry;
 use crate::slaughterhouses::model::{FeeItem, SlaughterhouseRecord, Species};
 
 /// May this slaughterhouse slaughter a halal batch on `day` (art. 三)? The caller has checked first that it
 /// may slaughter the species that day (art. 一: `slaughterhouses::domain::may_slaughter`).
-pub fn check_batch(house: &SlaughterhouseRecord, halal: bool, day: NaiveDate) -> Result<(), Refusal> {
+pub fn check_batch(
+    house: &SlaughterhouseRecord,
+    halal: bool,
+    day: NaiveDate,
+) -> Result<(), Refusal> {
     if halal && !registry::halal_on(house, day) {
         return Err(Refusal::of(Code::HalalNotCertified).with("day", day));
     }
@@ -49,9 +53,7 @@ pub fn check_draw(house_id: &str, species: Species, d: &DrawFacts<'_>) -> Result
     }
     match d.check {
         Some(c) if c.accepted => {}
-        _ => {
-            return Err(Refusal::of(Code::IntakeNotChecked).with("id", &i.id))
-        }
+        _ => return Err(Refusal::of(Code::IntakeNotChecked).with("id", &i.id)),
     }
     let left = i64::from(i.heads_alive) - d.drawn;
     if i64::from(d.heads) > left {

@@ -8,10 +8,10 @@ use super::model::*;
 use crate::audit;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
-use crate::refusal::{Code, Refusal};
 use crate::intake::model::{Intake, IntakeCheck};
 use crate::paging::PageParams;
 use crate::policy::Scope;
+use crate::refusal::{Code, Refusal};
 use crate::schema::{
     batch_intakes, fee_charges, fee_items, inspection_certificates, intake_checks, intakes,
     product_certificates, quarantine_results, slaughter_batches, slaughterhouses,
@@ -56,7 +56,9 @@ pub fn create(
         .count()
         .get_result(conn)?;
     if taken > 0 {
-        return Err(Refusal::of(Code::BatchNoTaken).with("batch_no", &new.batch_no).into());
+        return Err(Refusal::of(Code::BatchNoTaken)
+            .with("batch_no", &new.batch_no)
+            .into());
     }
     let mut heads = 0;
     for (intake_id, n) in &new.draws {
@@ -233,10 +235,14 @@ pub fn record_quarantine(
         return Err(Code::QuarantineRecorded.into());
     }
     if passed > 0 && certificate.is_none() {
-        return Err(Refusal::of(Code::ProductCertificateRequired).at("product_certificate").into());
+        return Err(Refusal::of(Code::ProductCertificateRequired)
+            .at("product_certificate")
+            .into());
     }
     if passed == 0 && certificate.is_some() {
-        return Err(Refusal::of(Code::NothingPassed).at("product_certificate").into());
+        return Err(Refusal::of(Code::NothingPassed)
+            .at("product_certificate")
+            .into());
     }
     let now = crate::time::now();
     let q = QuarantineResult {

@@ -86,7 +86,10 @@ mod tests {
         );
         let dup = vec!["344010100000001".to_string(), "344010100000001".to_string()];
         assert_eq!(
-            check_ear_tags(&dup, Species::Sheep).unwrap_err().code.as_str(),
+            check_ear_tags(&dup, Species::Sheep)
+                .unwrap_err()
+                .code
+                .as_str(),
             "duplicate_ear_tag"
         );
     }

@@ -6,8 +6,8 @@ use super::model::{AnimalCertificate, CertificateWithTags};
 use crate::audit;
 use crate::db::DbConnection;
 use crate::error::AppResult;
-use crate::refusal::{Code, Refusal};
 use crate::paging::PageParams;
+use crate::refusal::{Code, Refusal};
 use crate::schema::{animal_certificate_ear_tags as tags, animal_certificates as certs};
 
 /// Record a certificate with its ear tags (audited). Its number must be new to the system.

@@ -19,9 +19,10 @@ pub fn create(conn: &mut DbConnection, actor: &str, d: Disposal) -> AppResult<Di
             .at("handover_slip")
             .into());
     }
-    let vet = d.supervising_vet_id.clone().ok_or_else(|| {
-        Refusal::of(Code::SupervisingVetRequired).at("supervising_vet_id")
-    })?;
+    let vet = d
+        .supervising_vet_id
+        .clone()
+        .ok_or_else(|| Refusal::of(Code::SupervisingVetRequired).at("supervising_vet_id"))?;
     let vet_ok: i64 = users::table
         .inner_join(vet_assignments::table.on(vet_assignments::vet_id.eq(users::id)))
         .filter(users::id.eq(&vet))

@@ -102,9 +102,7 @@ pub async fn create(
         .write(move |conn| {
             idempotency::once(conn, key.as_ref(), |conn| {
                 let batch_id = match (&batch_id, &lot_id) {
-                    (None, Some(l)) => {
-                        queries::batch_of_lot(conn, l)?
-                    }
+                    (None, Some(l)) => queries::batch_of_lot(conn, l)?,
                     _ => batch_id,
                 };
                 queries::create(

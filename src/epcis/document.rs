@@ -5,6 +5,7 @@ use serde_json::{json, Map, Value};
 
 use crate::error::{AppError, AppResult};
 use crate::policy::{Owner, Scope};
+use crate::refusal::{Code, Refusal};
 
 use super::events::{self, Draft};
 use super::ids;
@@ -41,11 +42,10 @@ fn in_scope(drafts: Vec<Draft>, scope: &Scope, records: &Records) -> Vec<Draft> 
 /// Refuse more events than one document may hold.
 fn check_count(n: usize) -> AppResult<()> {
     if n > MAX_EVENTS {
-        return Err(AppError::unprocessable(
-            "too_many_events",
-            format!("该时间范围内有 {n} 个事件，超过单次导出上限 {MAX_EVENTS} 个，请缩小时间范围"),
-            format!("the range holds {n} events, over the limit of {MAX_EVENTS} per export; narrow the range"),
-        ));
+        return Err(Refusal::of(Code::TooManyEvents)
+            .with("n", n)
+            .with("max", MAX_EVENTS)
+            .into());
     }
     Ok(())
 }

@@ -30,6 +30,7 @@ pub mod handlers;
 mod ids;
 mod queries;
 mod range;
+pub mod usecases;
 mod values;
 
 use serde_json::Value;

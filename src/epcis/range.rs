@@ -8,6 +8,7 @@
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone};
 
 use crate::error::{AppError, AppResult};
+use crate::refusal::{Code, Refusal};
 
 /// The longest range one export may cover, in days.
 pub const MAX_DAYS: i64 = 31;
@@ -44,12 +45,11 @@ fn parse_bound(name: &str, value: &str) -> AppResult<Bound> {
     DateTime::parse_from_rfc3339(&repaired)
         .map(|t| Bound::Instant(t.naive_utc()))
         .map_err(|_| {
-            AppError::unprocessable(
-                "invalid_time",
-                format!("{name} 须为日期（如 2026-11-28，按北京时间）或带时区的 RFC 3339 时间：{value}"),
-                format!(
-                    "{name} must be a date (e.g. 2026-11-28, China time) or an RFC 3339 time with offset: {value}"
-                ),
+            AppError::from(
+                Refusal::of(Code::InvalidTime)
+                    .with("name", name)
+                    .with("value", value)
+                    .at(name),
             )
         })
 }
@@ -77,18 +77,12 @@ impl TimeRange {
             None => end - Duration::days(DEFAULT_DAYS),
         };
         if end <= start {
-            return Err(AppError::unprocessable(
-                "range_inverted",
-                "时间范围的结束（to）须晚于开始（from）",
-                "the end of the range (to) must come after its start (from)",
-            ));
+            return Err(Refusal::of(Code::RangeInverted).at("to").into());
         }
         if end - start > Duration::days(MAX_DAYS) {
-            return Err(AppError::unprocessable(
-                "range_too_long",
-                format!("一次最多导出 {MAX_DAYS} 天，请缩小时间范围"),
-                format!("one export covers at most {MAX_DAYS} days; narrow the range"),
-            ));
+            return Err(Refusal::of(Code::RangeTooLong)
+                .with("max_days", MAX_DAYS)
+                .into());
         }
         Ok(TimeRange { start, end })
     }

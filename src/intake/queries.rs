@@ -9,8 +9,8 @@ use crate::audit;
 use crate::certificates::model::AnimalCertificate;
 use crate::db::DbConnection;
 use crate::error::AppResult;
-use crate::refusal::{Code, Refusal};
 use crate::paging::PageParams;
+use crate::refusal::{Code, Refusal};
 use crate::schema::{
     animal_certificate_ear_tags, animal_certificates, batch_intakes, intake_checks,
     intake_ear_tags, intakes, slaughterhouses,

@@ -123,7 +123,11 @@ pub async fn create(
 }
 
 /// An intake at a slaughterhouse in `scope`, else not found.
-pub fn intake_in_scope(conn: &mut DbConnection, scope: &Scope, id: &str) -> AppResult<IntakeWithTags> {
+pub fn intake_in_scope(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    id: &str,
+) -> AppResult<IntakeWithTags> {
     let i = queries::find(conn, id)?.ok_or_else(|| AppError::not_found("进厂记录", "intake"))?;
     crate::slaughterhouses::queries::find_in_scope(conn, scope, &i.intake.slaughterhouse_id)
         .map_err(|_| AppError::not_found("进厂记录", "intake"))?;

@@ -93,8 +93,7 @@ pub async fn qr_svg(
     id: web::Path<uuid::Uuid>,
 ) -> AppResult<HttpResponse> {
     let url = usecases::verification_url(&state, &actor, id.into_inner()).await?;
-    let svg = labels::qr_svg(&url)
-        .map_err(AppError::internal_from)?;
+    let svg = labels::qr_svg(&url).map_err(AppError::internal_from)?;
     Ok(HttpResponse::Ok()
         .content_type("image/svg+xml")
         .insert_header(("cache-control", "private, max-age=86400"))

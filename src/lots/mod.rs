@@ -6,5 +6,5 @@ pub mod handlers;
 pub mod labels;
 pub mod model;
 pub mod queries;
-pub mod usecases;
 pub mod trace_code;
+pub mod usecases;

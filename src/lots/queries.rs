@@ -172,9 +172,7 @@ fn certificates_for_lots(
         .select(ProductCertificate::as_select())
         .first(conn)
         .optional()?
-        .ok_or_else(|| {
-AppError::from(Code::NoProductCertificate)
-        })?;
+        .ok_or_else(|| AppError::from(Code::NoProductCertificate))?;
     let ic: InspectionCertificate = inspection_certificates::table
         .filter(inspection_certificates::batch_id.eq(batch_id))
         .filter(inspection_certificates::passed.eq(true))
@@ -182,9 +180,7 @@ AppError::from(Code::NoProductCertificate)
         .select(InspectionCertificate::as_select())
         .first(conn)
         .optional()?
-        .ok_or_else(|| {
-AppError::from(Code::NoPassingInspection)
-        })?;
+        .ok_or_else(|| AppError::from(Code::NoPassingInspection))?;
     Ok((pc, ic))
 }
 

@@ -158,7 +158,11 @@ pub async fn get_one(state: &AppState, actor: &Actor, id: uuid::Uuid) -> AppResu
 }
 
 /// The public verification address of a lot the caller may read (what its QR label encodes).
-pub async fn verification_url(state: &AppState, actor: &Actor, id: uuid::Uuid) -> AppResult<String> {
+pub async fn verification_url(
+    state: &AppState,
+    actor: &Actor,
+    id: uuid::Uuid,
+) -> AppResult<String> {
     let id = id.to_string();
     let actor = actor.clone();
     let code = state
@@ -169,7 +173,11 @@ pub async fn verification_url(state: &AppState, actor: &Actor, id: uuid::Uuid) -
 }
 
 /// The printable label sheet (HTML, A4) of every open lot of a batch in the caller's scope.
-pub async fn label_sheet(state: &AppState, actor: &Actor, batch_id: uuid::Uuid) -> AppResult<String> {
+pub async fn label_sheet(
+    state: &AppState,
+    actor: &Actor,
+    batch_id: uuid::Uuid,
+) -> AppResult<String> {
     let scope = actor.authorize(Action::ReadSlaughterChain)?;
     let id = batch_id.to_string();
     let rules = state.rules.clone();

@@ -10,6 +10,7 @@ use super::queries;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
 use crate::policy::Scope;
+use crate::refusal::{Code, Refusal};
 
 /// Where a forward trace starts.
 #[derive(Debug, Clone)]
@@ -44,11 +45,10 @@ fn sorted(mut v: Vec<String>) -> Vec<String> {
 
 fn check_tag(tag: &str) -> AppResult<()> {
     if tag.len() != 15 || !tag.chars().all(|c| c.is_ascii_digit()) {
-        return Err(AppError::unprocessable(
-            "invalid_ear_tag",
-            format!("耳标号 {tag} 不是 15 位数字"),
-            format!("ear tag {tag} is not 15 digits"),
-        ));
+        return Err(Refusal::of(Code::InvalidEarTag)
+            .with("tag", tag)
+            .at("ear_tag")
+            .into());
     }
     Ok(())
 }

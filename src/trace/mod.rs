@@ -14,3 +14,4 @@ pub mod model;
 pub mod nodes;
 pub mod queries;
 pub mod svg;
+pub mod usecases;

@@ -1,51 +1,16 @@
 //! The public verification: JSON, the phone page inside every QR label, and the GS1 Digital Link address.
 
 use std::fmt::Write as _;
-use std::sync::Arc;
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::cache::Cached;
 use super::model::{Verification, VerifyStatus};
+use super::usecases;
 use crate::error::{AppResult, Problem};
 use crate::lots::labels::{escape_html, format_weight};
 use crate::state::AppState;
-
-async fn cached(state: &AppState, code: &str) -> AppResult<Cached> {
-    let today = crate::time::today_china();
-    let key = crate::lots::trace_code::normalise(code);
-    if let Some(c) = state.verify_cache.get(&key, today) {
-        return Ok(c);
-    }
-    let input = code.to_string();
-    let v = state
-        .db
-        .read(move |conn| super::queries::verify(conn, &input, today))
-        .await?;
-    let json = serde_json::to_vec(&v).map_err(|e| crate::error::AppError::internal_from(e))?;
-    let c = Cached {
-        verification: Arc::new(v),
-        json: json.into(),
-    };
-    state.verify_cache.put(key, today, c.clone());
-    Ok(c)
-}
-
-async fn verification(state: &AppState, code: &str) -> AppResult<Arc<Verification>> {
-    Ok(cached(state, code).await?.verification)
-}
-
-/// Count a verification of a known code, with the stall it came from when that is a well-formed id.
-fn count(state: &AppState, v: &Verification, stall: Option<&str>) {
-    if let Some(lot) = &v.lot_id {
-        let stall = stall
-            .and_then(|s| uuid::Uuid::parse_str(s.trim()).ok())
-            .map(|u| u.to_string());
-        state.verify_counter.count(lot, stall.as_deref());
-    }
-}
 
 /// Where the shopper came from.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -68,8 +33,7 @@ pub async fn verify_json(
     query: web::Query<VerifyQuery>,
 ) -> AppResult<HttpResponse> {
     state.auth.limits.verification(&req)?;
-    let c = cached(&state, &code.into_inner()).await?;
-    count(&state, &c.verification, query.stall.as_deref());
+    let c = usecases::verify(&state, &code.into_inner(), query.stall.as_deref()).await?;
     Ok(HttpResponse::Ok()
         .content_type("application/json")
         .body(c.json))
@@ -98,9 +62,8 @@ pub async fn page(
     query: web::Query<PageQuery>,
 ) -> AppResult<HttpResponse> {
     state.auth.limits.verification(&req)?;
-    let v = verification(&state, &code.into_inner()).await?;
-    count(&state, &v, query.stall.as_deref());
-    Ok(render(&v, query.lang.as_deref() == Some("en")))
+    let v = usecases::verify(&state, &code.into_inner(), query.stall.as_deref()).await?;
+    Ok(render(&v.verification, query.lang.as_deref() == Some("en")))
 }
 
 /// The GS1 Digital Link address of a lot with a GTIN: the same page. A GTIN that is not the lot's is
@@ -119,20 +82,8 @@ pub async fn digital_link(
 ) -> AppResult<HttpResponse> {
     state.auth.limits.verification(&req)?;
     let (gtin, code) = path.into_inner();
-    let v = verification(&state, &code).await?;
-    let matches = v
-        .lot
-        .as_ref()
-        .is_some_and(|l| l.gtin.as_deref() == Some(gtin.trim()));
-    let en = query.lang.as_deref() == Some("en");
-    if v.lot.is_some() && !matches {
-        return Ok(render(
-            &Verification::bare(v.code.clone(), VerifyStatus::Unknown),
-            en,
-        ));
-    }
-    count(&state, &v, query.stall.as_deref());
-    Ok(render(&v, en))
+    let v = usecases::digital_link(&state, &gtin, &code, query.stall.as_deref()).await?;
+    Ok(render(&v, query.lang.as_deref() == Some("en")))
 }
 
 fn render(v: &Verification, en: bool) -> HttpResponse {

@@ -11,3 +11,4 @@ pub mod handlers;
 pub mod model;
 pub mod queries;
 pub mod signals;
+pub mod usecases;
