@@ -2,87 +2,17 @@
 //! Recording and working violations: `usecases.rs`; attempts recorded when a write is refused: `attempts.rs`.
 
 use actix_web::{get, post, web, HttpResponse};
-use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
 
-use super::model::{Severity, ViolationSource, ViolationStatus};
-
-use super::rules;
-use super::search::{self, Counts, Cursor, Filter, Sort};
-use super::workflow::{self, ViolationDetail};
 use super::model::{ViolationEvent, ViolationEventKind};
-use super::usecases::{self, NewInspectionViolation, PenaltyRequest, StepRequest};
+use super::usecases::{
+    self, Counts, NewInspectionViolation, PenaltyRequest, StepRequest, ViolationPage, ViolationQuery,
+};
+use super::workflow::ViolationDetail;
 use crate::body::Json;
+use crate::error::{AppResult, Problem};
 use crate::idempotency::IdempotencyKey;
-use crate::error::{AppError, AppResult, Problem};
-use crate::organisations::model::District;
-use crate::policy::{Action, Actor};
+use crate::policy::Actor;
 use crate::state::AppState;
-
-/// Filters of the violation list, counts and export.
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct ViolationQuery {
-    /// District where it happened.
-    pub district: Option<District>,
-    /// Rule code (see docs/rules.md).
-    pub rule: Option<String>,
-    /// Subject organisation id.
-    pub subject_org_id: Option<uuid::Uuid>,
-    /// Source.
-    pub source: Option<ViolationSource>,
-    /// Severity.
-    pub severity: Option<Severity>,
-    /// Status.
-    pub status: Option<ViolationStatus>,
-    /// First day, China time (inclusive).
-    pub from: Option<NaiveDate>,
-    /// Last day, China time (inclusive).
-    pub to: Option<NaiveDate>,
-    /// `newest` (default) or `oldest` first.
-    #[param(inline)]
-    pub sort: Option<Sort>,
-    /// The `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-    /// Items per page, 1 to 200 (default 50).
-    pub limit: Option<i64>,
-}
-
-impl ViolationQuery {
-    fn filter(&self) -> AppResult<Filter> {
-        if let Some(r) = &self.rule {
-            if rules::find(r).is_none() {
-                return Err(AppError::unprocessable(
-                    "unknown_rule",
-                    format!("没有代码为「{r}」的规则"),
-                    format!("there is no rule with the code `{r}`"),
-                ));
-            }
-        }
-        let f = Filter {
-            district: self.district,
-            rule: self.rule.clone(),
-            subject_org_id: self.subject_org_id.map(|u| u.to_string()),
-            source: self.source,
-            severity: self.severity,
-            status: self.status,
-            from: self.from,
-            to: self.to,
-        };
-        f.check()?;
-        Ok(f)
-    }
-}
-
-/// A page of violations.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ViolationPage {
-    /// The violations.
-    pub items: Vec<ViolationDetail>,
-    /// Pass as `cursor` to get the next page; absent on the last page.
-    pub next_cursor: Option<String>,
-}
 
 /// Violations in the caller's scope, filtered and sorted, a page at a time.
 #[utoipa::path(
@@ -97,22 +27,7 @@ pub async fn list(
     actor: Actor,
     query: web::Query<ViolationQuery>,
 ) -> AppResult<Json<ViolationPage>> {
-    let scope = actor.authorize(Action::ReadViolations)?;
-    let q = query.into_inner();
-    let filter = q.filter()?;
-    let after = q.cursor.as_deref().map(Cursor::decode).transpose()?;
-    let limit = q.limit.unwrap_or(50).clamp(1, crate::paging::MAX_LIMIT);
-    let sort = q.sort.unwrap_or_default();
-    let out = state
-        .db
-        .read(move |conn| {
-            let (items, next) = search::page(conn, &scope, &filter, sort, after.as_ref(), limit)?;
-            Ok(ViolationPage {
-                items: workflow::details(conn, items)?,
-                next_cursor: next.map(|c| c.encode()),
-            })
-        })
-        .await?;
+    let out = usecases::list(&state, &actor, query.into_inner()).await?;
     Ok(Json(out))
 }
 
@@ -129,17 +44,9 @@ pub async fn counts(
     actor: Actor,
     query: web::Query<ViolationQuery>,
 ) -> AppResult<Json<Counts>> {
-    let scope = actor.authorize(Action::ReadViolations)?;
-    let filter = query.into_inner().filter()?;
-    let out = state
-        .db
-        .read(move |conn| Ok(search::counts(conn, &scope, &filter)?))
-        .await?;
+    let out = usecases::counts(&state, &actor, query.into_inner()).await?;
     Ok(Json(out))
 }
-
-/// Most rows one export may hold.
-pub const EXPORT_MAX: usize = 100_000;
 
 /// The violations matching the filters as CSV (UTF-8 with a byte-order mark, so spreadsheets show the
 /// Chinese), oldest first by default, at most 100,000 rows: narrow the range for more.
@@ -155,37 +62,7 @@ pub async fn export_csv(
     actor: Actor,
     query: web::Query<ViolationQuery>,
 ) -> AppResult<HttpResponse> {
-    let scope = actor.authorize(Action::ReadViolations)?;
-    let q = query.into_inner();
-    let filter = q.filter()?;
-    let sort = q.sort.unwrap_or(Sort::Oldest);
-    let rows = state
-        .db
-        .read(move |conn| {
-            let mut all = Vec::new();
-            let mut after: Option<Cursor> = None;
-            loop {
-                let (items, next) =
-                    search::page(conn, &scope, &filter, sort, after.as_ref(), 1000)?;
-                all.extend(workflow::details(conn, items)?);
-                if all.len() > EXPORT_MAX {
-                    return Err(AppError::unprocessable(
-                        "export_too_large",
-                        format!("导出超过 {EXPORT_MAX} 条，请缩小日期范围或增加筛选条件"),
-                        format!(
-                            "more than {EXPORT_MAX} rows; narrow the date range or add filters"
-                        ),
-                    ));
-                }
-                match next {
-                    Some(c) => after = Some(c),
-                    None => break,
-                }
-            }
-            Ok(all)
-        })
-        .await?;
-    let body = super::export::csv(&rows)?;
+    let body = usecases::export_csv(&state, &actor, query.into_inner()).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
@@ -208,12 +85,8 @@ pub async fn get_one(
     actor: Actor,
     id: web::Path<uuid::Uuid>,
 ) -> AppResult<Json<ViolationDetail>> {
-    let scope = actor.authorize(Action::ReadViolations)?;
     let id = id.into_inner().to_string();
-    let out = state
-        .db
-        .read(move |conn| super::usecases::in_scope(conn, &scope, &id))
-        .await?;
+    let out = usecases::get_one(&state, &actor, id).await?;
     Ok(Json(out))
 }
 

@@ -409,21 +409,21 @@ pub fn spawn(db: Db, rules: Arc<RuleSettings>, every: Duration) {
     if every.is_zero() {
         return;
     }
-    actix_web::rt::spawn(async move {
-        let mut tick = actix_web::rt::time::interval(every);
+    tokio::task::spawn_local(async move {
+        let mut tick = tokio::time::interval(every);
         loop {
             tick.tick().await;
             loop {
                 let (db, rules) = (db.clone(), rules.clone());
                 let now = crate::time::now();
-                match actix_web::web::block(move || sweep(&db, &rules, now)).await {
+                match tokio::task::spawn_blocking(move || sweep(&db, &rules, now)).await {
                     Ok(Ok(r)) => {
                         crate::metrics::background::sweep_finished(Some(&r.counts()));
                         tracing::info!(?r, "scheduled rules swept")
                     }
                     Ok(Err(e)) if e.is_unavailable() => {
                         crate::metrics::background::sweep_finished(None);
-                        actix_web::rt::time::sleep(RETRY_AFTER_OUTAGE).await;
+                        tokio::time::sleep(RETRY_AFTER_OUTAGE).await;
                         continue;
                     }
                     Ok(Err(e)) => {

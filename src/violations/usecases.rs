@@ -1,10 +1,14 @@
 //! HTTP handlers recording violations from inspections and working them (investigate, penalise, dismiss).
 //! Inspectors of the district, and the regulator of the subject's side, may do both.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
-use super::model::{ViolationEvent, ViolationEventKind, ViolationSource};
+use super::model::{Severity, ViolationEvent, ViolationEventKind, ViolationSource, ViolationStatus};
+use super::rules;
+pub use super::search::{Counts, Sort};
+use super::search::{self, Cursor, Filter};
 use super::queries::{self, NewViolation, Subject};
 use super::workflow::{self, Step, ViolationDetail};
 use crate::db::DbConnection;
@@ -242,5 +246,138 @@ pub async fn step(
                 },
             )
         })
+        .await
+}
+
+/// Filters of the violation list, counts and export.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ViolationQuery {
+    /// District where it happened.
+    pub district: Option<District>,
+    /// Rule code (see docs/rules.md).
+    pub rule: Option<String>,
+    /// Subject organisation id.
+    pub subject_org_id: Option<uuid::Uuid>,
+    /// Source.
+    pub source: Option<ViolationSource>,
+    /// Severity.
+    pub severity: Option<Severity>,
+    /// Status.
+    pub status: Option<ViolationStatus>,
+    /// First day, China time (inclusive).
+    pub from: Option<NaiveDate>,
+    /// Last day, China time (inclusive).
+    pub to: Option<NaiveDate>,
+    /// `newest` (default) or `oldest` first.
+    #[param(inline)]
+    pub sort: Option<Sort>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Items per page, 1 to 200 (default 50).
+    pub limit: Option<i64>,
+}
+
+impl ViolationQuery {
+    /// The filter these parameters ask for, checked.
+    pub fn filter(&self) -> AppResult<Filter> {
+        if let Some(r) = &self.rule {
+            if rules::find(r).is_none() {
+                return Err(Refusal::of(Code::UnknownRule).with("r", r).at("rule").into());
+            }
+        }
+        let f = Filter {
+            district: self.district,
+            rule: self.rule.clone(),
+            subject_org_id: self.subject_org_id.map(|u| u.to_string()),
+            source: self.source,
+            severity: self.severity,
+            status: self.status,
+            from: self.from,
+            to: self.to,
+        };
+        f.check()?;
+        Ok(f)
+    }
+}
+
+/// A page of violations.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ViolationPage {
+    /// The violations.
+    pub items: Vec<ViolationDetail>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+
+/// A page of the violations in the caller's scope, filtered and sorted (newest first by default).
+pub async fn list(state: &AppState, actor: &Actor, q: ViolationQuery) -> AppResult<ViolationPage> {
+    let scope = actor.authorize(Action::ReadViolations)?;
+    let filter = q.filter()?;
+    let after = q.cursor.as_deref().map(Cursor::decode).transpose()?;
+    let limit = q.limit.unwrap_or(50).clamp(1, crate::paging::MAX_LIMIT);
+    let sort = q.sort.unwrap_or_default();
+    state
+        .db
+        .read(move |conn| {
+            let (items, next) = search::page(conn, &scope, &filter, sort, after.as_ref(), limit)?;
+            Ok(ViolationPage {
+                items: workflow::details(conn, items)?,
+                next_cursor: next.map(|c| c.encode()),
+            })
+        })
+        .await
+}
+
+/// Counts by district, rule and status of the violations matching the filters (the dashboard).
+pub async fn counts(state: &AppState, actor: &Actor, q: ViolationQuery) -> AppResult<Counts> {
+    let scope = actor.authorize(Action::ReadViolations)?;
+    let filter = q.filter()?;
+    state
+        .db
+        .read(move |conn| Ok(search::counts(conn, &scope, &filter)?))
+        .await
+}
+
+/// Most rows one export may hold.
+pub const EXPORT_MAX: usize = 100_000;
+
+/// The violations matching the filters as CSV bytes, oldest first by default, at most [`EXPORT_MAX`] rows.
+pub async fn export_csv(state: &AppState, actor: &Actor, q: ViolationQuery) -> AppResult<Vec<u8>> {
+    let scope = actor.authorize(Action::ReadViolations)?;
+    let filter = q.filter()?;
+    let sort = q.sort.unwrap_or(Sort::Oldest);
+    let rows = state
+        .db
+        .read(move |conn| {
+            let mut all = Vec::new();
+            let mut after: Option<Cursor> = None;
+            loop {
+                let (items, next) =
+                    search::page(conn, &scope, &filter, sort, after.as_ref(), 1000)?;
+                all.extend(workflow::details(conn, items)?);
+                if all.len() > EXPORT_MAX {
+                    return Err(Refusal::of(Code::ExportTooLarge)
+                        .with("EXPORT_MAX", EXPORT_MAX)
+                        .into());
+                }
+                match next {
+                    Some(c) => after = Some(c),
+                    None => break,
+                }
+            }
+            Ok(all)
+        })
+        .await?;
+    super::export::csv(&rows)
+}
+
+/// One violation with its records, steps and status, in the caller's scope.
+pub async fn get_one(state: &AppState, actor: &Actor, id: String) -> AppResult<ViolationDetail> {
+    let scope = actor.authorize(Action::ReadViolations)?;
+    state
+        .db
+        .read(move |conn| super::usecases::in_scope(conn, &scope, &id))
         .await
 }
