@@ -50,5 +50,7 @@ pub async fn public_list(
     state: web::Data<AppState>,
     query: web::Query<BuyerQuery>,
 ) -> AppResult<Json<Page<PublicBuyer>>> {
-    Ok(Json(usecases::public_list(&state, query.into_inner()).await?))
+    Ok(Json(
+        usecases::public_list(&state, query.into_inner()).await?,
+    ))
 }

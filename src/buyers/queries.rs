@@ -5,8 +5,8 @@ use diesel::prelude::*;
 use super::model::BuyerProfile;
 use crate::db::DbConnection;
 use crate::error::AppResult;
-use crate::refusal::{Code, Refusal};
 use crate::organisations::model::Organisation;
+use crate::refusal::{Code, Refusal};
 use crate::schema::{buyer_profiles, organisations};
 
 /// A registered buyer, found by id (any buyer, no scope: for checking a shipment's buyer).

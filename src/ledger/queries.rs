@@ -6,9 +6,9 @@ use super::model::{LedgerEntry, ScanResult};
 use crate::audit;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
-use crate::refusal::{Code, Refusal};
 use crate::lots::model::Lot;
 use crate::lots::trace_code::{self, TraceCodeError};
+use crate::refusal::{Code, Refusal};
 use crate::schema::{
     inspection_certificates, ledger_entries, lots, product_certificates, shipment_lines, shipments,
 };

@@ -118,7 +118,11 @@ pub async fn confirm(
 }
 
 /// The caller's purchase ledger, newest first.
-pub async fn list(state: &AppState, actor: &Actor, page: PageParams) -> AppResult<Page<LedgerEntry>> {
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    page: PageParams,
+) -> AppResult<Page<LedgerEntry>> {
     actor.authorize(Action::KeepStock)?;
     let buyer = actor.org_id.clone();
     state

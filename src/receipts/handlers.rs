@@ -50,7 +50,9 @@ pub async fn verify(
     state: web::Data<AppState>,
     number: web::Path<String>,
 ) -> AppResult<Json<PublicReceipt>> {
-    Ok(Json(usecases::public_receipt(&state, number.into_inner()).await?))
+    Ok(Json(
+        usecases::public_receipt(&state, number.into_inner()).await?,
+    ))
 }
 
 /// The receipt's page, the address in its QR code (no login, no JavaScript).
@@ -113,5 +115,7 @@ pub async fn list(
     actor: Actor,
     paging: web::Query<PageParams>,
 ) -> AppResult<Json<Page<Receipt>>> {
-    Ok(Json(usecases::list(&state, &actor, paging.into_inner()).await?))
+    Ok(Json(
+        usecases::list(&state, &actor, paging.into_inner()).await?,
+    ))
 }

@@ -91,7 +91,10 @@ pub async fn issue(
             .with("doc_en", "a receipt")
             .with("max", 50)
             .with("rule", "，重量大于 0，每行金额在 0 至 1,000,000 元之间")
-            .with("rule_en", ", weights above 0 and each line's price from 0 to ¥1,000,000")
+            .with(
+                "rule_en",
+                ", weights above 0 and each line's price from 0 to ¥1,000,000",
+            )
             .at("lines")
             .into());
     }
@@ -103,60 +106,66 @@ pub async fn issue(
     let org = actor.org_id.clone();
     let records = lines.iter().map(|l| ("lot", l.lot_id.clone())).collect();
     let actor_id = actor.user_id.clone();
-    let answer: idempotency::Answer<Receipt> = crate::violations::attempts::write_or_record_attempt(
-        state,
-        actor,
-        org.clone(),
-        records,
-        move |conn| {
-            idempotency::once(conn, key.as_ref(), |conn| {
-                for l in &lines {
-                    stock::lock_lot(conn, &l.lot_id)?;
-                }
-                for l in &lines {
-                    let lot = crate::lots::queries::find(conn, &l.lot_id)?;
-                    if !stock::involved(conn, &org, &lot)? {
-                        return Err(AppError::not_found("批次产品", "lot"));
+    let answer: idempotency::Answer<Receipt> =
+        crate::violations::attempts::write_or_record_attempt(
+            state,
+            actor,
+            org.clone(),
+            records,
+            move |conn| {
+                idempotency::once(conn, key.as_ref(), |conn| {
+                    for l in &lines {
+                        stock::lock_lot(conn, &l.lot_id)?;
                     }
-                    stock::refuse_unless_active(conn, &lot)?;
-                    let held = stock::holding(conn, &org, &lot)?;
-                    stock::refuse_over(held, l.weight_g, crate::refusal::Code::ExceedsHolding, &lot.trace_code)?;
-                }
-                let now = crate::time::now();
-                let number = format!(
-                    "R{}{}",
-                    crate::time::china_date(now).format("%Y%m%d"),
-                    Alphanumeric
-                        .sample_string(&mut rand::rngs::OsRng, 8)
-                        .to_uppercase()
-                );
-                diesel::insert_into(receipts::table)
-                    .values((
-                        receipts::id.eq(uuid::Uuid::new_v4().to_string()),
-                        receipts::number.eq(&number),
-                        receipts::seller_id.eq(&org),
-                        receipts::issued_at.eq(now),
-                        receipts::recorded_by.eq(&actor_id),
-                    ))
-                    .execute(conn)?;
-                let receipt = find(conn, &number)?;
-                for l in &lines {
-                    diesel::insert_into(receipt_lines::table)
+                    for l in &lines {
+                        let lot = crate::lots::queries::find(conn, &l.lot_id)?;
+                        if !stock::involved(conn, &org, &lot)? {
+                            return Err(AppError::not_found("批次产品", "lot"));
+                        }
+                        stock::refuse_unless_active(conn, &lot)?;
+                        let held = stock::holding(conn, &org, &lot)?;
+                        stock::refuse_over(
+                            held,
+                            l.weight_g,
+                            crate::refusal::Code::ExceedsHolding,
+                            &lot.trace_code,
+                        )?;
+                    }
+                    let now = crate::time::now();
+                    let number = format!(
+                        "R{}{}",
+                        crate::time::china_date(now).format("%Y%m%d"),
+                        Alphanumeric
+                            .sample_string(&mut rand::rngs::OsRng, 8)
+                            .to_uppercase()
+                    );
+                    diesel::insert_into(receipts::table)
                         .values((
-                            receipt_lines::receipt_id.eq(&receipt.id),
-                            receipt_lines::lot_id.eq(&l.lot_id),
-                            receipt_lines::weight_g.eq(l.weight_g),
-                            receipt_lines::price_fen.eq(l.price_fen),
+                            receipts::id.eq(uuid::Uuid::new_v4().to_string()),
+                            receipts::number.eq(&number),
+                            receipts::seller_id.eq(&org),
+                            receipts::issued_at.eq(now),
+                            receipts::recorded_by.eq(&actor_id),
                         ))
                         .execute(conn)?;
-                }
-                let receipt = Receipt { lines, ..receipt };
-                crate::audit::record(conn, Some(&actor_id), "issue", &receipt)?;
-                Ok(receipt)
-            })
-        },
-    )
-    .await?;
+                    let receipt = find(conn, &number)?;
+                    for l in &lines {
+                        diesel::insert_into(receipt_lines::table)
+                            .values((
+                                receipt_lines::receipt_id.eq(&receipt.id),
+                                receipt_lines::lot_id.eq(&l.lot_id),
+                                receipt_lines::weight_g.eq(l.weight_g),
+                                receipt_lines::price_fen.eq(l.price_fen),
+                            ))
+                            .execute(conn)?;
+                    }
+                    let receipt = Receipt { lines, ..receipt };
+                    crate::audit::record(conn, Some(&actor_id), "issue", &receipt)?;
+                    Ok(receipt)
+                })
+            },
+        )
+        .await?;
 
     // The stored answer is the receipt; its address and QR code are made from its number each time.
     let (mut receipt, fresh) = answer.into_json()?;

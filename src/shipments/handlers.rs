@@ -1,6 +1,5 @@
 //! HTTP handlers for shipments.
 
-use actix_web::{get, post, web, HttpResponse};
 use super::model::ShipmentWithLines;
 use super::usecases::{self, NewShipment};
 use crate::body::Json;
@@ -9,6 +8,7 @@ use crate::idempotency::IdempotencyKey;
 use crate::paging::{Page, PageParams};
 use crate::policy::Actor;
 use crate::state::AppState;
+use actix_web::{get, post, web, HttpResponse};
 
 /// Declare a shipment (流通信息申报): a slaughterhouse from its lots, a buyer onwards from what it holds.
 #[utoipa::path(
@@ -66,5 +66,7 @@ pub async fn list(
     actor: Actor,
     page: web::Query<PageParams>,
 ) -> AppResult<Json<Page<ShipmentWithLines>>> {
-    Ok(Json(usecases::list(&state, &actor, page.into_inner()).await?))
+    Ok(Json(
+        usecases::list(&state, &actor, page.into_inner()).await?,
+    ))
 }

@@ -7,8 +7,8 @@ use super::model::{Shipment, ShipmentLine, ShipmentWithLines};
 use crate::audit;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
-use crate::refusal::{Code, Refusal};
 use crate::organisations::model::OrgKind;
+use crate::refusal::{Code, Refusal};
 use crate::schema::{product_certificates, shipment_lines, shipments};
 use crate::stock::queries as stock;
 

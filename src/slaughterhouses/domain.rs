@@ -151,29 +151,40 @@ mod tests {
         let day = d("2026-11-28");
         assert_eq!(may_slaughter(&sh, Species::Cattle, day), Ok(()));
         assert_eq!(
-            may_slaughter(&sh, Species::Sheep, day).unwrap_err().code,
+            may_slaughter(&sh, Species::Sheep, day)
+                .unwrap_err()
+                .code
+                .as_str(),
             "species_not_licensed"
         );
         assert_eq!(
             may_slaughter(&sh, Species::Cattle, d("2027-01-01"))
                 .unwrap_err()
-                .code,
+                .code
+                .as_str(),
             "licence_expired"
         );
         assert_eq!(
             may_slaughter(&sh, Species::Cattle, d("2023-12-31"))
                 .unwrap_err()
-                .code,
+                .code
+                .as_str(),
             "slaughterhouse_not_designated"
         );
         sh.status = SlaughterhouseStatus::Suspended;
         assert_eq!(
-            may_slaughter(&sh, Species::Cattle, day).unwrap_err().code,
+            may_slaughter(&sh, Species::Cattle, day)
+                .unwrap_err()
+                .code
+                .as_str(),
             "slaughterhouse_suspended"
         );
         sh.status = SlaughterhouseStatus::Revoked;
         assert_eq!(
-            may_slaughter(&sh, Species::Cattle, day).unwrap_err().code,
+            may_slaughter(&sh, Species::Cattle, day)
+                .unwrap_err()
+                .code
+                .as_str(),
             "slaughterhouse_revoked"
         );
     }
@@ -184,11 +195,17 @@ mod tests {
         let a = [agreement("2026-01-01", "2026-11-30")];
         assert_eq!(in_network(&sh, &a, d("2026-11-30")), Ok(()));
         assert_eq!(
-            in_network(&sh, &a, d("2026-12-01")).unwrap_err().code,
+            in_network(&sh, &a, d("2026-12-01"))
+                .unwrap_err()
+                .code
+                .as_str(),
             "no_agreement_in_force"
         );
         assert_eq!(
-            in_network(&sh, &[], d("2026-11-28")).unwrap_err().code,
+            in_network(&sh, &[], d("2026-11-28"))
+                .unwrap_err()
+                .code
+                .as_str(),
             "no_agreement_in_force"
         );
     }

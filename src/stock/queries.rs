@@ -6,8 +6,8 @@ use diesel::sql_types::Text;
 use crate::db::DbConnection;
 use crate::disposals::model::{Disposal, DisposalMethod, DisposalReason, DisposalTarget};
 use crate::error::AppResult;
-use crate::refusal::{Code, Refusal};
 use crate::lots::model::{Lot, LotStatus};
+use crate::refusal::{Code, Refusal};
 use crate::schema::{
     disposals, ledger_entries, lot_recalls, lot_splits, lots, recall_withdrawals, receipt_lines,
     receipts, shipment_lines, shipments,

@@ -91,7 +91,12 @@ pub async fn split(
                 let held = stock::holding(conn, &org, &parent)?;
                 let total = checked_total(children.iter().map(|c| c.0))
                     .ok_or_else(|| Refusal::of(Code::InvalidChildren).at("children"))?;
-                stock::refuse_over(held, total, crate::refusal::Code::ExceedsHolding, &parent.trace_code)?;
+                stock::refuse_over(
+                    held,
+                    total,
+                    crate::refusal::Code::ExceedsHolding,
+                    &parent.trace_code,
+                )?;
                 let now = crate::time::now();
                 let mut made = Vec::new();
                 for (weight_g, name) in children {
@@ -164,7 +169,12 @@ pub async fn dispose_held(
                     return Err(AppError::not_found("批次产品", "lot"));
                 }
                 let held = stock::holding(conn, &org, &lot)?;
-                stock::refuse_over(held, b.weight_g, crate::refusal::Code::ExceedsHolding, &lot.trace_code)?;
+                stock::refuse_over(
+                    held,
+                    b.weight_g,
+                    crate::refusal::Code::ExceedsHolding,
+                    &lot.trace_code,
+                )?;
                 stock::dispose_held(
                     conn,
                     &org,

@@ -5,7 +5,8 @@ use actix_web::{get, post, web, HttpResponse};
 
 use super::model::{ViolationEvent, ViolationEventKind};
 use super::usecases::{
-    self, Counts, NewInspectionViolation, PenaltyRequest, StepRequest, ViolationPage, ViolationQuery,
+    self, Counts, NewInspectionViolation, PenaltyRequest, StepRequest, ViolationPage,
+    ViolationQuery,
 };
 use super::workflow::ViolationDetail;
 use crate::body::Json;

@@ -5,18 +5,20 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::model::{Severity, ViolationEvent, ViolationEventKind, ViolationSource, ViolationStatus};
-use super::rules;
-pub use super::search::{Counts, Sort};
-use super::search::{self, Cursor, Filter};
+use super::model::{
+    Severity, ViolationEvent, ViolationEventKind, ViolationSource, ViolationStatus,
+};
 use super::queries::{self, NewViolation, Subject};
+use super::rules;
+use super::search::{self, Cursor, Filter};
+pub use super::search::{Counts, Sort};
 use super::workflow::{self, Step, ViolationDetail};
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
 use crate::idempotency::{self, Answer, IdempotencyKey};
-use crate::refusal::{Code, Refusal};
 use crate::organisations::model::{District, OrgKind};
 use crate::policy::{Action, Actor, Owner, Scope};
+use crate::refusal::{Code, Refusal};
 use crate::state::AppState;
 use crate::validate::{text, text_max};
 
@@ -151,9 +153,7 @@ pub async fn create(
             text(&s.address, "subject.address", "地址")?,
             s.district,
         )),
-        _ => {
-            return Err(Refusal::of(Code::SubjectRequired).into())
-        }
+        _ => return Err(Refusal::of(Code::SubjectRequired).into()),
     };
     let org_id = b.subject_org_id.map(|u| u.to_string());
     let records: Vec<(&'static str, String)> = b
@@ -283,7 +283,10 @@ impl ViolationQuery {
     pub fn filter(&self) -> AppResult<Filter> {
         if let Some(r) = &self.rule {
             if rules::find(r).is_none() {
-                return Err(Refusal::of(Code::UnknownRule).with("r", r).at("rule").into());
+                return Err(Refusal::of(Code::UnknownRule)
+                    .with("r", r)
+                    .at("rule")
+                    .into());
             }
         }
         let f = Filter {
@@ -309,7 +312,6 @@ pub struct ViolationPage {
     /// Pass as `cursor` to get the next page; absent on the last page.
     pub next_cursor: Option<String>,
 }
-
 
 /// A page of the violations in the caller's scope, filtered and sorted (newest first by default).
 pub async fn list(state: &AppState, actor: &Actor, q: ViolationQuery) -> AppResult<ViolationPage> {
