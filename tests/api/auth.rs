@@ -9,7 +9,7 @@ use crate::common::*;
 
 #[actix_web::test]
 async fn login_returns_a_bearer_token_that_works() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["mr.city"]).await;
     let a = app.account("mr.city").clone();
     let r = app.login(&a.username, &a.password).await;
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
@@ -54,7 +54,7 @@ async fn login_returns_a_bearer_token_that_works() {
 
 #[actix_web::test]
 async fn changing_the_password_ends_older_tokens() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["vendor.crv"]).await;
     let a = app.account("vendor.crv").clone();
     let weak = app
         .post(
@@ -103,7 +103,7 @@ async fn changing_the_password_ends_older_tokens() {
 
 #[actix_web::test]
 async fn a_disabled_users_token_stops_at_its_next_request() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["demo.admin", "vendor.xiguan", "sr.city"]).await;
     let admin = app.token("demo.admin");
     let v = app.account("vendor.xiguan").clone();
     assert_eq!(
@@ -162,7 +162,7 @@ async fn a_disabled_users_token_stops_at_its_next_request() {
 
 #[actix_web::test]
 async fn an_admin_reset_gives_a_one_time_password_that_must_be_changed() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["demo.admin", "vendor.lanzhou"]).await;
     let admin = app.token("demo.admin");
     let v = app.account("vendor.lanzhou").clone();
     let r = app
@@ -227,7 +227,7 @@ async fn an_admin_reset_gives_a_one_time_password_that_must_be_changed() {
 
 #[actix_web::test]
 async fn admin_creates_accounts_whose_role_fits_the_organisation() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["demo.admin", "vendor.crv"]).await;
     let admin = app.token("demo.admin");
     let shop = app.account("vendor.crv").org_id.clone();
     let r = app
@@ -288,7 +288,7 @@ async fn admin_creates_accounts_whose_role_fits_the_organisation() {
 
 #[actix_web::test]
 async fn failed_logins_slow_the_same_address_down_on_that_account() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["inspector.city", "mr.city"]).await;
     let a = app.account("inspector.city").clone();
     for _ in 0..5 {
         let r = app.login(&a.username, "wrong-password-1").await;
@@ -342,7 +342,7 @@ async fn failed_logins_are_throttled_per_client_behind_a_trusted_proxy_only() {
         trusted_proxies: vec!["10.0.0.1".parse().expect("ip")],
         ..AuthSettings::default()
     });
-    app.load_demo();
+    app.cast(&["mr.haizhu"]).await;
     let a = app.account("mr.haizhu").clone();
     // Three failures from one client behind the proxy, each on a different account.
     for user in ["u1x", "u2x", "u3x"] {
@@ -403,7 +403,7 @@ async fn failed_logins_are_throttled_per_client_behind_a_trusted_proxy_only() {
 /// finding 6).
 #[actix_web::test]
 async fn an_attacker_elsewhere_cannot_lock_the_real_user_out() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["demo.admin", "sr.city"]).await;
     for name in ["demo.admin", "sr.city"] {
         let a = app.account(name).clone();
         for _ in 0..5 {
@@ -466,7 +466,7 @@ fn forged_token(user_id: &str, iat: i64, exp: i64) -> String {
 /// The server, not the token, decides how long a token lives (issue 11, finding 6).
 #[actix_web::test]
 async fn the_server_caps_token_lifetime_whatever_the_token_claims() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["mr.city"]).await;
     let a = app.account("mr.city").clone();
     let now = chrono::Utc::now().timestamp();
     // 2100-01-01T00:00:00Z.
@@ -497,7 +497,7 @@ async fn the_server_caps_token_lifetime_whatever_the_token_claims() {
 /// get 403, anonymous callers 401.
 #[actix_web::test]
 async fn administrators_see_and_clear_login_throttles() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["demo.admin", "sr.city", "vendor.crv"]).await;
     let admin = app.token("demo.admin");
     let sr = app.account("sr.city").clone();
     let attack = |password: &'static str| {
@@ -657,7 +657,7 @@ async fn a_login_without_a_free_password_check_is_turned_away() {
         login_free_failures: 1,
         ..AuthSettings::default()
     });
-    app.load_demo();
+    app.cast(&["mr.city"]).await;
     let a = app.account("mr.city").clone();
     let held = app.state.auth.passwords.turn().await.expect("turn");
     for _ in 0..3 {
@@ -688,7 +688,7 @@ async fn a_login_without_a_free_password_check_is_turned_away() {
 /// failed logins.
 #[actix_web::test]
 async fn wrong_current_passwords_are_throttled_like_logins() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["vendor.crv"]).await;
     let a = app.account("vendor.crv").clone();
     let change = |current: &str| {
         app.post(

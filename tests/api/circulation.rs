@@ -6,11 +6,10 @@ use actix_web::test::TestRequest;
 use diesel::connection::SimpleConnection;
 use serde_json::{json, Value};
 
+use crate::build::*;
 use crate::common::*;
 use crate::scope::{get, post, row, run_matrix, BuildOf};
 use crate::slaughter::Chain;
-
-const SUIBEI: &str = "广州市穗北牛羊定点屠宰场";
 
 pub fn buyer(app: &TestApp, username: &str) -> (String, String) {
     let a = app.account(username);
@@ -74,7 +73,14 @@ pub async fn lots(c: &Chain<'_>, tag_from: u32, weights: &[i64]) -> (Vec<String>
 
 #[actix_web::test]
 async fn story_2_a_vendor_scans_what_arrived_over_two_hops() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[
+        "sh.suibei",
+        "vet.chen",
+        "vendor.suifeng",
+        "vendor.jiangnan12",
+        "mr.city",
+    ])
+    .await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let (ids, codes) = lots(&c, 3000, &[200_000, 100_000]).await;
     let (trader, trader_token) = buyer(&app, "vendor.suifeng");
@@ -162,7 +168,15 @@ async fn story_2_a_vendor_scans_what_arrived_over_two_hops() {
 
 #[actix_web::test]
 async fn ledger_refusals_tell_a_mistyped_code_from_an_unknown_one() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[
+        "sh.suibei",
+        "vet.chen",
+        "vendor.lanzhou",
+        "vendor.jiangnan12",
+        "inspector.city",
+        "mr.city",
+    ])
+    .await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let (ids, codes) = lots(&c, 3100, &[100_000, 100_000, 100_000]).await;
     let (restaurant, restaurant_token) = buyer(&app, "vendor.lanzhou");
@@ -266,7 +280,7 @@ async fn ledger_refusals_tell_a_mistyped_code_from_an_unknown_one() {
 
 #[actix_web::test]
 async fn shipments_are_refused_with_their_own_codes_and_leave_attempts() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["sh.suibei", "vet.chen", "vendor.suifeng", "sr.city"]).await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let (ids, _) = lots(&c, 3200, &[100_000, 100_000, 100_000]).await;
     let (trader, _) = buyer(&app, "vendor.suifeng");
@@ -410,7 +424,7 @@ async fn shipments_are_refused_with_their_own_codes_and_leave_attempts() {
 
 #[actix_web::test]
 async fn twenty_concurrent_confirmations_never_over_record() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["sh.suibei", "vet.chen", "vendor.suifeng"]).await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let (ids, codes) = lots(&c, 3400, &[100_000]).await;
     let (trader, trader_token) = buyer(&app, "vendor.suifeng");
@@ -458,7 +472,19 @@ async fn twenty_concurrent_confirmations_never_over_record() {
 
 #[actix_web::test]
 async fn buyers_are_registered_by_the_circulation_administration() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[
+        "mr.haizhu",
+        "sr.city",
+        "vendor.suifeng",
+        "vendor.crv",
+        "vendor.jiangnan12",
+        "vendor.shiqiao8",
+        "vendor.xiguan",
+        "vendor.lanzhou",
+        "vendor.canteen",
+        "vendor.suixiang",
+    ])
+    .await;
     let mr = app.token("mr.haizhu");
     let body = |district: &str, licence: &str| {
         json!({"name": "海珠区新港市场 3 号档", "buyer_kind": "meat_market_stall", "district": district,
@@ -507,7 +533,7 @@ async fn buyers_are_registered_by_the_circulation_administration() {
         .iter()
         .filter_map(|b| b["buyer_kind"].as_str())
         .collect();
-    assert_eq!(seen.len(), 8, "the demo has buyers of every kind: {seen:?}");
+    assert_eq!(seen.len(), 8, "buyers of every kind are listed: {seen:?}");
 }
 
 struct Ctx {
@@ -523,7 +549,7 @@ struct Ctx {
 
 #[actix_web::test]
 async fn circulation_role_matrix_with_another_buyers_ids() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[MATRIX_CAST, &["vendor.suifeng"]].concat()).await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let (ids, codes) = lots(&c, 3500, &[100_000, 100_000]).await;
     let (trader, _) = buyer(&app, "vendor.suifeng");
@@ -674,7 +700,15 @@ async fn circulation_role_matrix_with_another_buyers_ids() {
 
 #[actix_web::test]
 async fn holders_split_sell_dispose_and_show_their_stock_on_the_board() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[
+        "sh.suibei",
+        "vet.chen",
+        "vendor.suifeng",
+        "vendor.jiangnan12",
+        "vendor.crv",
+        "mr.city",
+    ])
+    .await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let (ids, codes) = lots(&c, 3600, &[100_000, 40_000]).await;
     let (trader, trader_token) = buyer(&app, "vendor.suifeng");

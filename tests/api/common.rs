@@ -22,11 +22,18 @@ pub fn postgres_base() -> Option<String> {
         .filter(|s| !s.trim().is_empty())
 }
 
-/// A database of the test's own, removed when dropped.
+/// A database of the test's own, removed (or, on PostgreSQL, emptied for the next test) when dropped.
 pub struct TestDb {
     pub url: String,
     _dir: Option<tempfile::TempDir>,
-    pg: Option<(String, String)>,
+    pg: Option<PgDb>,
+}
+
+/// A PostgreSQL database of a test: its server, its name, and whether it goes back to the process's pool.
+struct PgDb {
+    base: String,
+    name: String,
+    pooled: bool,
 }
 
 /// Replace the database name in a PostgreSQL URL.
@@ -57,19 +64,46 @@ pub enum Template {
     Demo,
 }
 
-/// A template built once per test process: its URL (SQLite file or PostgreSQL database name) and, for the
-/// demo, the demo's output (accounts with their passwords).
+/// A template built once per test process: on SQLite the file to copy; on PostgreSQL the migrated database
+/// to copy and the rows of every table that has any (what a pooled database is refilled with); for the demo,
+/// the demo's output (accounts with their passwords).
 struct Built {
     source: String,
+    rows: Vec<(String, String)>,
     demo: Option<Value>,
 }
 
 static MIGRATED: std::sync::OnceLock<Built> = std::sync::OnceLock::new();
 static DEMO: std::sync::OnceLock<Built> = std::sync::OnceLock::new();
 
+/// PostgreSQL databases of this process that a finished test left, ready to be emptied and reused: creating
+/// and dropping a database for every test took most of the PostgreSQL run (each forces the server to copy
+/// files, write them to its log and sync them).
+static PG_FREE: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+static PG_NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// Where test databases go: a memory file system when there is one (a commit's sync costs nothing there,
+/// and the tests do not test the disk), else the temporary directory.
+pub fn scratch_root() -> std::path::PathBuf {
+    let shm = std::path::Path::new("/dev/shm");
+    if tempfile::tempdir_in(shm).is_ok() {
+        shm.to_path_buf()
+    } else {
+        std::env::temp_dir()
+    }
+}
+
+/// A temporary directory under [`scratch_root`].
+pub fn scratch_dir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("niuyang-test-")
+        .tempdir_in(scratch_root())
+        .expect("temp dir")
+}
+
 /// Where this process keeps its SQLite templates; folders left by test processes that are gone are removed.
 fn template_dir() -> std::path::PathBuf {
-    let root = std::env::temp_dir();
+    let root = scratch_root();
     if let Ok(entries) = std::fs::read_dir(&root) {
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
@@ -85,27 +119,61 @@ fn template_dir() -> std::path::PathBuf {
     dir
 }
 
-/// Drop the PostgreSQL templates of test processes that are gone.
-fn drop_stale_pg_templates(admin: &mut diesel::pg::PgConnection) {
-    use diesel::prelude::*;
-    #[derive(QueryableByName)]
-    struct Name {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        datname: String,
-    }
-    let names: Vec<Name> =
-        diesel::sql_query("SELECT datname FROM pg_database WHERE datname LIKE 'niuyang_tmpl_%'")
-            .load(admin)
-            .unwrap_or_default();
-    for n in names {
-        let pid = n.datname.split('_').nth(2).unwrap_or_default().to_string();
+#[derive(diesel::QueryableByName)]
+struct Text {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    t: String,
+}
+
+/// Rows of one text column.
+fn texts(conn: &mut diesel::pg::PgConnection, sql: &str) -> Vec<String> {
+    use diesel::RunQueryDsl;
+    diesel::sql_query(sql)
+        .load::<Text>(conn)
+        .expect("query")
+        .into_iter()
+        .map(|r| r.t)
+        .collect()
+}
+
+/// Drop the PostgreSQL templates and test databases of test processes that are gone.
+fn drop_stale_pg_databases(admin: &mut diesel::pg::PgConnection) {
+    let names = texts(
+        admin,
+        "SELECT datname AS t FROM pg_database WHERE datname LIKE 'niuyang_tmpl_%' OR datname LIKE 'niuyang_test_%'",
+    );
+    for name in names {
+        // Only names that carry a process id (older test processes named theirs otherwise, and drop them).
+        let Ok(pid) = name.split('_').nth(2).unwrap_or_default().parse::<u32>() else {
+            continue;
+        };
         if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
-            let _ = admin.batch_execute(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                n.datname
-            ));
+            let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
         }
     }
+}
+
+/// The tables a test can write, in a PostgreSQL database.
+fn pg_tables(conn: &mut diesel::pg::PgConnection) -> Vec<String> {
+    texts(
+        conn,
+        "SELECT quote_ident(tablename) AS t FROM pg_tables WHERE schemaname = 'public' \
+         AND tablename <> '__diesel_schema_migrations' ORDER BY tablename",
+    )
+}
+
+/// What a pooled database must still look like to be reused: its tables, columns, indexes and constraints.
+fn pg_shape(conn: &mut diesel::pg::PgConnection) -> String {
+    texts(
+        conn,
+        "SELECT concat_ws('|', \
+           (SELECT string_agg(table_name || '.' || column_name || ':' || data_type, ',' ORDER BY table_name, column_name) \
+              FROM information_schema.columns WHERE table_schema = 'public'), \
+           (SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE schemaname = 'public'), \
+           (SELECT string_agg(conname, ',' ORDER BY conname) FROM pg_constraint c \
+              JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = 'public')) AS t",
+    )
+    .concat()
 }
 
 /// Build a template: a database migrated (and loaded with the demo), every connection to it closed.
@@ -119,13 +187,24 @@ fn build_template(kind: Template) -> Built {
             let name = format!("niuyang_tmpl_{}_{tag}", std::process::id());
             let mut admin =
                 diesel::pg::PgConnection::establish(&base).expect("connect to the test server");
-            drop_stale_pg_templates(&mut admin);
+            drop_stale_pg_databases(&mut admin);
             admin
                 .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                 .expect("drop an old template");
-            admin
-                .batch_execute(&format!("CREATE DATABASE {name}"))
-                .expect("create the template");
+            if kind == Template::Migrated {
+                admin
+                    .batch_execute(&format!("CREATE DATABASE {name}"))
+                    .expect("create the template");
+                admin
+                    .batch_execute(&format!(
+                        "ALTER DATABASE {name} SET synchronous_commit = off"
+                    ))
+                    .expect("settings of the template");
+            } else {
+                // Copying the migrated template is quicker than migrating again.
+                let migrated = MIGRATED.get_or_init(|| build_template(Template::Migrated));
+                pg_copy(&base, &name, &migrated.source);
+            }
             (with_database(&base, &name), name)
         }
         None => {
@@ -150,12 +229,65 @@ fn build_template(kind: Template) -> Built {
         }
         demo
     };
-    Built { source, demo }
+    // On PostgreSQL, the rows of every table that has any, as JSON, to refill a pooled database with.
+    let mut rows = Vec::new();
+    if postgres_base().is_some() {
+        let mut conn = diesel::pg::PgConnection::establish(&url).expect("connect to the template");
+        for table in pg_tables(&mut conn) {
+            let json = texts(
+                &mut conn,
+                &format!("SELECT coalesce(json_agg(x), '[]')::text AS t FROM {table} x"),
+            )
+            .concat();
+            if json != "[]" {
+                rows.push((table, json));
+            }
+        }
+    }
+    Built { source, rows, demo }
+}
+
+/// Empty a pooled PostgreSQL database and fill it with a template's rows; false if a test changed its
+/// shape (renamed a table, say), so that it cannot be reused.
+fn pg_refill(base: &str, name: &str, migrated: &Built, built: &Built) -> bool {
+    if let Ok(mut admin) = diesel::pg::PgConnection::establish(base) {
+        let _ = admin.batch_execute(&format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+        ));
+    }
+    let Ok(mut conn) = diesel::pg::PgConnection::establish(&with_database(base, name)) else {
+        return false;
+    };
+    static SHAPE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let shape = SHAPE.get_or_init(|| {
+        let mut t = diesel::pg::PgConnection::establish(&with_database(base, &migrated.source))
+            .expect("connect to the template");
+        pg_shape(&mut t)
+    });
+    if pg_shape(&mut conn) != *shape {
+        return false;
+    }
+    // DELETE, not TRUNCATE: emptying a few small tables is far quicker than giving each new files.
+    let mut sql =
+        "SET synchronous_commit = off; SET session_replication_role = replica; BEGIN;".to_string();
+    for table in pg_tables(&mut conn) {
+        sql.push_str(&format!("DELETE FROM {table};"));
+    }
+    for (table, json) in &built.rows {
+        sql.push_str(&format!(
+            "INSERT INTO {table} SELECT * FROM json_populate_recordset(NULL::{table}, '{}');",
+            json.replace('\'', "''")
+        ));
+    }
+    sql.push_str("COMMIT;");
+    conn.batch_execute(&sql).expect("refill a pooled database");
+    true
 }
 
 impl TestDb {
     /// A database of the test's own, copied from a template built once per test process (migrating and
-    /// loading the demo for every test took most of the suite's time).
+    /// loading the demo for every test took most of the suite's time). On PostgreSQL a database a finished
+    /// test left is emptied and refilled instead when there is one.
     pub fn from_template(kind: Template) -> (TestDb, Option<Value>) {
         let cell = match kind {
             Template::Migrated => &MIGRATED,
@@ -164,32 +296,46 @@ impl TestDb {
         let built = cell.get_or_init(|| build_template(kind));
         let db = match postgres_base() {
             Some(base) => {
-                let name = format!("niuyang_test_{}", uuid::Uuid::new_v4().simple());
-                let mut admin =
-                    diesel::pg::PgConnection::establish(&base).expect("connect to the test server");
-                // A copy needs the template to itself for a moment; another test's copy may hold it.
-                let mut tries = 0;
-                loop {
-                    match admin
-                        .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {}", built.source))
-                    {
-                        Ok(()) => break,
-                        Err(e) if tries < 50 => {
-                            tries += 1;
-                            let _ = e;
-                            std::thread::sleep(std::time::Duration::from_millis(100));
-                        }
-                        Err(e) => panic!("copy the template: {e}"),
+                let migrated = MIGRATED.get_or_init(|| build_template(Template::Migrated));
+                let reuse = loop {
+                    let Some(name) = PG_FREE.lock().expect("pool").pop() else {
+                        break None;
+                    };
+                    if pg_refill(&base, &name, migrated, built) {
+                        break Some(name);
                     }
-                }
+                    if let Ok(mut admin) = diesel::pg::PgConnection::establish(&base) {
+                        let _ = admin
+                            .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                    }
+                };
+                let name = match reuse {
+                    Some(name) => name,
+                    None => {
+                        let name = format!(
+                            "niuyang_test_{}_{}",
+                            std::process::id(),
+                            PG_NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+                        );
+                        pg_copy(&base, &name, &migrated.source);
+                        if kind != Template::Migrated {
+                            assert!(pg_refill(&base, &name, migrated, built), "fill {name}");
+                        }
+                        name
+                    }
+                };
                 TestDb {
                     url: with_database(&base, &name),
                     _dir: None,
-                    pg: Some((base, name)),
+                    pg: Some(PgDb {
+                        base,
+                        name,
+                        pooled: true,
+                    }),
                 }
             }
             None => {
-                let dir = tempfile::tempdir().expect("temp dir");
+                let dir = scratch_dir();
                 let path = dir.path().join("test.db");
                 std::fs::copy(&built.source, &path).expect("copy the template");
                 TestDb {
@@ -202,23 +348,37 @@ impl TestDb {
         (db, built.demo.clone())
     }
 
+    /// A fresh, empty database (not migrated), removed when dropped.
     pub fn new() -> TestDb {
         match postgres_base() {
             Some(base) => {
-                let name = format!("niuyang_test_{}", uuid::Uuid::new_v4().simple());
+                let name = format!(
+                    "niuyang_test_{}_{}",
+                    std::process::id(),
+                    uuid::Uuid::new_v4().simple()
+                );
                 let mut admin =
                     diesel::pg::PgConnection::establish(&base).expect("connect to the test server");
                 admin
                     .batch_execute(&format!("CREATE DATABASE {name}"))
                     .expect("create the test database");
+                admin
+                    .batch_execute(&format!(
+                        "ALTER DATABASE {name} SET synchronous_commit = off"
+                    ))
+                    .expect("settings of the test database");
                 TestDb {
                     url: with_database(&base, &name),
                     _dir: None,
-                    pg: Some((base, name)),
+                    pg: Some(PgDb {
+                        base,
+                        name,
+                        pooled: false,
+                    }),
                 }
             }
             None => {
-                let dir = tempfile::tempdir().expect("temp dir");
+                let dir = scratch_dir();
                 let url = dir.path().join("test.db").to_string_lossy().into_owned();
                 TestDb {
                     url,
@@ -241,13 +401,36 @@ impl TestDb {
     }
 }
 
+/// Copy a PostgreSQL template into a new database whose commits do not wait for the disk.
+fn pg_copy(base: &str, name: &str, template: &str) {
+    let mut admin = diesel::pg::PgConnection::establish(base).expect("connect to the test server");
+    // A copy needs the template to itself for a moment; another test's copy may hold it.
+    let mut tries = 0;
+    loop {
+        match admin.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {template}")) {
+            Ok(()) => break,
+            Err(_) if tries < 50 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(e) => panic!("copy the template: {e}"),
+        }
+    }
+    admin
+        .batch_execute(&format!(
+            "ALTER DATABASE {name} SET synchronous_commit = off"
+        ))
+        .expect("settings of the test database");
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
-        if let Some((base, name)) = &self.pg {
-            if let Ok(mut admin) = diesel::pg::PgConnection::establish(base) {
-                let _ =
-                    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-            }
+        let Some(pg) = &self.pg else { return };
+        if pg.pooled && !std::thread::panicking() {
+            PG_FREE.lock().expect("pool").push(pg.name.clone());
+        } else if let Ok(mut admin) = diesel::pg::PgConnection::establish(&pg.base) {
+            let _ =
+                admin.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", pg.name));
         }
     }
 }
@@ -290,11 +473,26 @@ type AppService = actix_service::boxed::BoxService<
     actix_web::Error,
 >;
 
+/// An application over its own database. Fields drop in order: the service and its pool go before the
+/// database, so that no connection of this test is left when the database is removed or reused.
 pub struct TestApp {
-    pub db: TestDb,
     pub state: web::Data<AppState>,
     pub accounts: HashMap<String, Account>,
+    /// Organisations the builders made, by name.
+    pub orgs: HashMap<String, String>,
+    /// The next number for the builders' certificates, ear tags and vouchers.
+    pub serial: std::sync::atomic::AtomicU32,
     service: std::cell::OnceCell<AppService>,
+    pub db: TestDb,
+}
+
+/// The password of every account the harness makes.
+pub const PASSWORD: &str = "Test-password-123";
+
+/// One hash of [`PASSWORD`] for the whole process (hashing takes tens of milliseconds).
+pub fn password_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| niuyang::auth::password::hash(PASSWORD).expect("hash"))
 }
 
 pub const SECRET: &[u8] = b"test-secret-test-secret-test-secret!";
@@ -341,6 +539,8 @@ impl TestApp {
             db,
             state,
             accounts: HashMap::new(),
+            orgs: HashMap::new(),
+            serial: std::sync::atomic::AtomicU32::new(1),
             service: std::cell::OnceCell::new(),
         }
     }
@@ -394,14 +594,15 @@ impl TestApp {
         }
     }
 
-    /// A user made directly (no password change needed), with a token.
+    /// A user made directly (no password change needed), with a token; every such user's password is
+    /// [`PASSWORD`], hashed once per process.
     pub fn make_user(
         &mut self,
         username: &str,
         role: niuyang::policy::Role,
         org_id: &str,
     ) -> Account {
-        let password = "Test-password-123".to_string();
+        let password = PASSWORD.to_string();
         let user = self
             .state
             .db
@@ -411,7 +612,7 @@ impl TestApp {
                     None,
                     niuyang::users::queries::NewUser {
                         username,
-                        password_hash: &niuyang::auth::password::hash(&password)?,
+                        password_hash: password_hash(),
                         role,
                         org_id,
                         must_change_password: false,

@@ -9,10 +9,20 @@ use actix_web::test::TestRequest;
 use diesel::connection::SimpleConnection;
 use serde_json::{json, Value};
 
+use crate::build::*;
 use crate::common::*;
 
 pub const PHONE: &str = "13987654321";
 pub const NAME: &str = "欧阳保密";
+
+/// Who a complaint against 江南 stall 12 needs: the hotline, the stall, and its district's market side.
+pub const CAST: &[&str] = &[
+    "hotline.01",
+    "vendor.jiangnan12",
+    "inspector.haizhu",
+    "mr.haizhu",
+    "mr.city",
+];
 
 /// A phone complaint entered by hotline.01 against 江南 stall 12 (Haizhu).
 pub async fn phoned_in(app: &TestApp, work_order: &str) -> Value {
@@ -50,7 +60,7 @@ async fn lookup(app: &TestApp, ticket: &str, code: &str) -> Resp {
 
 #[actix_web::test]
 async fn story_5_a_phoned_in_report_of_water_injected_beef_to_its_reward() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[CAST, &["inspector.city", "sr.city"]].concat()).await;
     let filed = phoned_in(&app, "GZ12345-20261128-0001").await;
     let id = filed["id"].as_str().expect("id").to_string();
     let ticket = filed["ticket_no"].as_str().expect("ticket").to_string();
@@ -378,7 +388,7 @@ async fn filing_checks_and_routing() {
         complaints_per_hour: 100,
         ..niuyang::config::AuthSettings::default()
     });
-    app.load_demo();
+    app.cast(&[CAST, &[SUIBEI, "vendor.crv"]].concat()).await;
     let file = |body: Value| {
         let app = &app;
         async move { app.post("/api/v1/complaints", None, body).await }
@@ -460,7 +470,7 @@ async fn filing_checks_and_routing() {
 
 #[actix_web::test]
 async fn overdue_complaints_are_listed_for_those_who_handle_them() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[CAST, &["sr.city", "vendor.crv"]].concat()).await;
     let late = phoned_in(&app, "W-LATE").await;
     let on_time = phoned_in(&app, "W-ONTIME").await;
     let undispatched = phoned_in(&app, "W-UNDISPATCHED").await;
@@ -557,7 +567,8 @@ fn codes_on_page(html: &str) -> (String, String) {
 
 #[actix_web::test]
 async fn story_3_a_shopper_scans_the_label_and_reports_from_the_page() {
-    let app = TestApp::with_demo();
+    let app =
+        TestApp::with_cast(&[CAST, &["sh.suibei", "vet.chen", "inspector.city"]].concat()).await;
     let c = crate::slaughter::Chain::at(&app, "广州市穗北牛羊定点屠宰场", "sh.suibei");
     let (ids, codes) = crate::circulation::lots(&c, 7400, &[40_000]).await;
     // The phone reads the QR label: the verification address.
@@ -680,7 +691,7 @@ async fn story_3_a_shopper_scans_the_label_and_reports_from_the_page() {
 
 #[actix_web::test]
 async fn the_reward_is_claimed_on_the_page() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(CAST).await;
     let filed = phoned_in(&app, "W-PAGE").await;
     let id = filed["id"].as_str().expect("id");
     let (ticket, code) = (
@@ -750,7 +761,7 @@ async fn filing_and_look_ups_are_rate_limited_per_client() {
         ticket_lookups_per_minute: 3,
         ..niuyang::config::AuthSettings::default()
     });
-    app.load_demo();
+    app.cast(CAST).await;
     let body = json!({"category": "other", "description": "测试"});
     for _ in 0..2 {
         assert_eq!(
@@ -823,7 +834,7 @@ async fn complaint_role_matrix() {
         ticket_lookups_per_minute: 1000,
         ..niuyang::config::AuthSettings::default()
     });
-    app.load_demo();
+    app.cast(&[CAST, MATRIX_CAST].concat()).await;
     let circulation = phoned_in(&app, "W-M1").await["id"]
         .as_str()
         .expect("id")

@@ -8,6 +8,7 @@ use actix_web::test::TestRequest;
 use diesel::prelude::*;
 use serde_json::{json, Value};
 
+use crate::build::*;
 use crate::cli::{http_as, niuyang, Server};
 use crate::common::*;
 use crate::complaints::{phoned_in, NAME, PHONE};
@@ -48,7 +49,7 @@ struct Ids {
 
 #[actix_web::test]
 async fn the_reporter_is_seen_only_by_the_officer_assigned_in_every_answer_of_every_role() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[crate::complaints::CAST, MATRIX_CAST].concat()).await;
     let filed = phoned_in(&app, "W-CONFIDENTIAL").await;
     let id = filed["id"].as_str().expect("id").to_string();
     let ticket = filed["ticket_no"].as_str().expect("ticket").to_string();
@@ -113,19 +114,13 @@ async fn the_reporter_is_seen_only_by_the_officer_assigned_in_every_answer_of_ev
     assert_eq!(full.body["reporter_name"], NAME);
     assert_eq!(full.body["reporter_unmasked"], true);
 
-    // Every GET route, as every demo account and anonymously.
-    let (lot, lot_code): (String, String) = app
-        .state
-        .db
-        .read_now(|c| {
-            use niuyang::schema::lots;
-            Ok(lots::table.select((lots::id, lots::trace_code)).first(c)?)
-        })
-        .expect("a lot");
+    // Every GET route, as an account of every role (city and district) and anonymously.
+    let made = app.chain(SUIBEI).lots(&[10_000]).make().await;
+    let (lot, lot_code) = (made.lots[0].id.clone(), made.lots[0].code.clone());
     let ids = Ids {
         complaint: id.clone(),
         stall: app.account("vendor.jiangnan12").org_id.clone(),
-        house: app.org_id("广州市穗北牛羊定点屠宰场"),
+        house: app.org_id(SUIBEI),
         lot,
         code: lot_code,
         officer: officer.clone(),

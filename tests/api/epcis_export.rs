@@ -7,11 +7,20 @@ use std::collections::BTreeSet;
 use actix_web::http::StatusCode;
 use serde_json::{json, Value};
 
+use crate::build::*;
 use crate::circulation::{buyer, confirm, ship};
 use crate::common::*;
 use crate::slaughter::Chain;
 
-const SUIBEI: &str = "广州市穗北牛羊定点屠宰场";
+/// Who the stories need.
+const STORY_CAST: &[&str] = &[
+    "sh.suibei",
+    "vet.chen",
+    "vendor.suifeng",
+    "vendor.lanzhou",
+    "vendor.jiangnan12",
+    "inspector.city",
+];
 const BASE: &str = "http://127.0.0.1:8080";
 /// A valid GTIN-13 for one of story 1's lots.
 const GTIN: &str = "6901234567892";
@@ -226,7 +235,7 @@ fn schema_errors(doc: &Value) -> Vec<String> {
 
 #[actix_web::test]
 async fn stories_1_and_2_export_as_valid_epcis_with_recomputable_ids() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(STORY_CAST).await;
     let story = stories(&app).await;
     let r = export(&app, "inspector.city", "").await;
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
@@ -382,8 +391,10 @@ async fn stories_1_and_2_export_as_valid_epcis_with_recomputable_ids() {
 
 #[actix_web::test]
 async fn each_caller_exports_its_side_and_district_only() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[STORY_CAST, MATRIX_CAST, &["mr.haizhu"]].concat()).await;
     stories(&app).await;
+    // A second slaughterhouse's day, for the city's regulator to see more than one.
+    app.chain(YUNAN).sheep().lots(&[18_000]).make().await;
     let org_uri = |name: &str| format!("{BASE}/org/{}", app.org_id(name));
     let places = |doc: &Value| -> BTreeSet<String> {
         events(doc)
@@ -452,11 +463,12 @@ async fn each_caller_exports_its_side_and_district_only() {
 
 #[actix_web::test]
 async fn ranges_are_dates_or_times_and_bounded() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["sh.suibei", "vet.chen", "inspector.city"]).await;
     let today = chrono::Utc::now()
         .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("offset"))
         .date_naive();
     let day = |d: i64| (today + chrono::Duration::days(d)).to_string();
+    app.chain(SUIBEI).lots(&[100_000]).make().await;
 
     let r = export(
         &app,
@@ -466,7 +478,7 @@ async fn ranges_are_dates_or_times_and_bounded() {
     .await;
     assert_eq!(r.status, StatusCode::OK, "{r:?}");
     let n_today = events(&r.body).len();
-    assert!(n_today > 0, "the demo's chain is today");
+    assert!(n_today > 0, "the chain made above is today");
     let r = export(
         &app,
         "inspector.city",

@@ -4,6 +4,7 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::test::TestRequest;
 use serde_json::{json, Value};
 
+use crate::build::*;
 use crate::common::*;
 
 #[actix_web::test]
@@ -47,7 +48,7 @@ async fn health_openapi_and_docs() {
 
 #[actix_web::test]
 async fn every_error_is_problem_json_in_both_languages() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["sr.city"]).await;
     let token = app.token("sr.city");
     let t = Some(token.as_str());
 
@@ -198,7 +199,7 @@ fn fill_path(path: &str) -> String {
 
 #[actix_web::test]
 async fn every_write_route_refuses_malformed_and_wrong_typed_bodies_without_a_500() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(EVERY_ROLE).await;
     let api = app.get("/api/openapi.json", None).await;
     let paths = api.body["paths"].as_object().expect("paths").clone();
     let bad_bodies: Vec<(&str, &str)> = vec![
@@ -337,7 +338,7 @@ async fn a_route_asked_with_another_method_answers_405_with_allow() {
 /// never the parser's "at line 1 column 24".
 #[actix_web::test]
 async fn refusals_of_malformed_input_speak_in_words() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["sr.city"]).await;
     let missing = app
         .post("/api/v1/auth/login", None, json!({"username": "mr.city"}))
         .await;

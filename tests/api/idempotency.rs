@@ -7,11 +7,10 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::test::TestRequest;
 use serde_json::{json, Value};
 
+use crate::build::*;
 use crate::circulation::{buyer, confirm, lots};
 use crate::common::*;
 use crate::slaughter::Chain;
-
-pub const SUIBEI: &str = "广州市穗北牛羊定点屠宰场";
 
 /// POST with an `Idempotency-Key`.
 pub async fn post_keyed(
@@ -131,7 +130,7 @@ async fn held(app: &TestApp, holder: &str, code: &str) -> i64 {
 
 #[actix_web::test]
 async fn a_retried_shipment_answers_the_shipment_recorded() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["sh.suibei", "vet.chen", "vendor.suifeng"]).await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let (ids, _) = lots(&c, 7000, &[100_000]).await;
     let (trader, _) = buyer(&app, "vendor.suifeng");
@@ -166,7 +165,7 @@ async fn a_retried_shipment_answers_the_shipment_recorded() {
 
 #[actix_web::test]
 async fn a_retried_receipt_is_issued_once() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["sh.suibei", "vet.chen", "vendor.suifeng"]).await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let (ids, codes) = lots(&c, 7100, &[100_000]).await;
     let (trader, trader_token) = buyer(&app, "vendor.suifeng");
@@ -208,7 +207,7 @@ async fn a_retried_receipt_is_issued_once() {
 
 #[actix_web::test]
 async fn a_retried_phone_complaint_is_filed_once() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["hotline.01", "inspector.city"]).await;
     let token = app.token("hotline.01");
     let body = json!({"category": "water_injected", "description": "注水牛肉", "district": "haizhu",
                       "work_order_no": "GD12345-IDEM-1"});
@@ -242,7 +241,7 @@ async fn filed_once(app: &TestApp, path: &str, token: Option<&str>, body: Value,
 
 #[actix_web::test]
 async fn retried_lots_are_made_once() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["sh.suibei", "vet.chen"]).await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let batch = c.ready_batch(7200, 2, 200_000).await;
     let body = json!({"lots": [{"product_kind": "cuts", "product_name": "牛腩", "weight_g": 50_000, "storage": "chilled"}]});
@@ -263,7 +262,7 @@ async fn retried_lots_are_made_once() {
 
 #[actix_web::test]
 async fn a_retried_web_complaint_is_filed_once() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["inspector.city"]).await;
     let body = json!({"category": "water_injected", "description": "江南市场的牛肉注水", "district": "haizhu"});
     let key = "0b7e3c2a-5f1d-4c8e-9a6b-2d4f8e1c7a90";
     filed_once(&app, "/api/v1/complaints", None, body, key).await;
@@ -271,7 +270,15 @@ async fn a_retried_web_complaint_is_filed_once() {
 
 #[actix_web::test]
 async fn malformed_keys_are_refused_and_keys_belong_to_their_caller() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[
+        "hotline.01",
+        "inspector.city",
+        "vendor.suifeng",
+        "vendor.jiangnan12",
+        "sh.suibei",
+        "vet.chen",
+    ])
+    .await;
     let token = app.token("hotline.01");
     let body = json!({"category": "other", "description": "x", "work_order_no": "GD-KEY-1"});
     for bad in ["", "   ", &"k".repeat(201), "钥匙"] {
@@ -371,7 +378,14 @@ async fn ten_at_once(app: &TestApp, path: &str, token: Option<&str>, body: Value
 
 #[actix_web::test]
 async fn ten_identical_requests_at_once_record_once() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[
+        "sh.suibei",
+        "vet.chen",
+        "vendor.suifeng",
+        "inspector.city",
+        "mr.city",
+    ])
+    .await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let (ids, codes) = lots(&c, 7400, &[100_000]).await;
     let (trader, trader_token) = buyer(&app, "vendor.suifeng");
@@ -438,7 +452,7 @@ async fn ten_identical_requests_at_once_record_once() {
 
 #[actix_web::test]
 async fn a_stored_complaint_answer_keeps_no_access_code_in_clear() {
-    let app = TestApp::with_demo();
+    let app = TestApp::empty();
     let key = uuid::Uuid::new_v4().to_string();
     let body = json!({"category": "water_injected", "description": "注水", "reporter_phone": "13912345678"});
     let first = post_keyed(&app, "/api/v1/complaints", None, body.clone(), &key).await;
@@ -497,7 +511,7 @@ async fn submit_form(app: &TestApp, fields: &[(&str, &str)]) -> Resp {
 
 #[actix_web::test]
 async fn the_complaint_form_submitted_twice_files_once() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["inspector.city"]).await;
     let inspector = app.token("inspector.city");
     let before = total(&app, "/api/v1/complaints", &inspector).await;
     // Every form served has its own key, never one from the address.

@@ -5,9 +5,10 @@
 use actix_web::http::StatusCode;
 use serde_json::{json, Value};
 
+use crate::build::*;
 use crate::circulation::{buyer, confirm, lots, ship};
 use crate::common::*;
-use crate::idempotency::{exactly_once, Case, Count, SUIBEI};
+use crate::idempotency::{exactly_once, Case, Count};
 use crate::slaughter::Chain;
 
 fn tags(first: u32, n: u32) -> Vec<String> {
@@ -41,11 +42,13 @@ fn case(
 
 #[actix_web::test]
 async fn every_create_of_the_slaughter_chain_records_once_per_key() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["sh.suibei", "vet.chen", "mr.city"]).await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let vet_id = app.account("vet.chen").user_id.clone();
     let t = tags(8000, 4);
-    let issued = (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
+    // Issued now: a 动物B certificate is valid on its day of issue (in China) only, and an hour ago is
+    // yesterday there in the first hour after midnight.
+    let issued = chrono::Utc::now().to_rfc3339();
     let cert = |number: &str| {
         json!({"number": number, "cert_type": "animal_b", "species": "cattle", "head_count": 4,
                "owner_name": "陈某某", "origin_place": "广东省清远市", "destination_id": c.house,
@@ -210,7 +213,14 @@ async fn every_create_of_the_slaughter_chain_records_once_per_key() {
 
 #[actix_web::test]
 async fn every_create_of_circulation_records_once_per_key() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[
+        "sh.suibei",
+        "vet.chen",
+        "vendor.suifeng",
+        "inspector.city",
+        "mr.city",
+    ])
+    .await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let (ids, codes) = lots(&c, 8100, &[100_000, 100_000]).await;
     let (trader, trader_token) = buyer(&app, "vendor.suifeng");
@@ -355,7 +365,7 @@ async fn every_create_of_circulation_records_once_per_key() {
 
 #[actix_web::test]
 async fn complaints_findings_and_credit_events_record_once_per_key() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[crate::complaints::CAST, &["inspector.city"]].concat()).await;
     let inspector = app.token("inspector.city");
     let stall = app.account("vendor.jiangnan12").org_id.clone();
     let complaints = || Count::new("/api/v1/complaints", &inspector, "/total");

@@ -5,11 +5,10 @@
 use actix_web::http::StatusCode;
 use serde_json::{json, Value};
 
+use crate::build::*;
 use crate::circulation::{buyer, confirm, lots, ship};
 use crate::common::*;
 use crate::slaughter::Chain;
-
-const SUIBEI: &str = "广州市穗北牛羊定点屠宰场";
 
 fn id(v: &Value) -> String {
     v["id"].as_str().expect("id").to_string()
@@ -58,7 +57,16 @@ fn holder<'a>(report: &'a Value, org: &str) -> &'a Value {
 
 #[actix_web::test]
 async fn a_batch_recall_reaches_every_lot_and_holder_and_reports_what_is_still_out() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[
+        "sh.suibei",
+        "vet.chen",
+        "vendor.suifeng",
+        "vendor.jiangnan12",
+        "vendor.lanzhou",
+        "inspector.city",
+        "mr.city",
+    ])
+    .await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let (ids, codes) = lots(&c, 7100, &[100_000, 40_000]).await;
     let (p, q) = (ids[0].clone(), ids[1].clone());
@@ -322,7 +330,7 @@ async fn a_batch_recall_reaches_every_lot_and_holder_and_reports_what_is_still_o
 
 #[actix_web::test]
 async fn a_certificate_recall_reaches_every_batch_drawing_on_it() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["sh.suibei", "vet.chen", "sr.baiyun", "mr.city"]).await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let tags: Vec<String> = (7200..7204).map(|i| format!("2441803{i:08}")).collect();
     let cert = c
@@ -395,7 +403,14 @@ async fn a_certificate_recall_reaches_every_batch_drawing_on_it() {
 
 #[actix_web::test]
 async fn a_withdrawn_recall_stops_counting_unless_another_stands() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[
+        "sh.suibei",
+        "vet.chen",
+        "inspector.city",
+        "sr.baiyun",
+        "mr.city",
+    ])
+    .await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let (ids, codes) = lots(&c, 7400, &[60_000, 40_000]).await;
     let inspector = app.token("inspector.city");
@@ -499,7 +514,22 @@ async fn a_withdrawn_recall_stops_counting_unless_another_stands() {
 
 #[actix_web::test]
 async fn who_may_recall_withdraw_read_reports_and_notifications() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[
+        "sh.suibei",
+        "sh.yunan",
+        "vet.chen",
+        "vendor.suifeng",
+        "vendor.jiangnan12",
+        "demo.admin",
+        "hotline.01",
+        "inspector.haizhu",
+        "mr.haizhu",
+        "sr.baiyun",
+        "inspector.city",
+        "mr.city",
+        "sr.city",
+    ])
+    .await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let (ids, _) = lots(&c, 7500, &[50_000]).await;
     let (trader, _) = buyer(&app, "vendor.suifeng");

@@ -4,11 +4,12 @@
 use actix_web::http::StatusCode;
 use serde_json::json;
 
+use crate::build::*;
 use crate::common::*;
 
 #[actix_web::test]
 async fn designate_then_read_back() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["sr.city"]).await;
     let sr = app.token("sr.city");
     let r = app
         .post(
@@ -48,7 +49,7 @@ async fn designate_then_read_back() {
 
 #[actix_web::test]
 async fn designation_is_refused_with_a_reason() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["sr.city"]).await;
     let sr = app.token("sr.city");
     let mut bad = designation("某屠宰场", "baiyun", 2);
     let code = bad["uscc"].as_str().expect("uscc").to_string();
@@ -116,7 +117,7 @@ async fn designation_is_refused_with_a_reason() {
 
 #[actix_web::test]
 async fn status_changes_keep_their_history_and_revocation_is_final() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["sr.city", SUIBEI]).await;
     let sr = app.token("sr.city");
     let id = app.org_id("广州市穗北牛羊定点屠宰场");
     let path = format!("/api/v1/slaughterhouses/{id}/status-changes");
@@ -226,7 +227,7 @@ async fn status_changes_keep_their_history_and_revocation_is_final() {
 
 #[actix_web::test]
 async fn agreements_decide_whether_a_house_is_in_the_network_on_a_day() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["sr.city"]).await;
     let sr = app.token("sr.city");
     let r = app
         .post(
@@ -293,7 +294,7 @@ async fn agreements_decide_whether_a_house_is_in_the_network_on_a_day() {
 
 #[actix_web::test]
 async fn fee_schedule_items_cannot_overlap_and_can_be_ended() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["sr.city", LIANGKOU]).await;
     let sr = app.token("sr.city");
     let id = app.org_id("广州市从化良口牛羊定点屠宰场");
     let path = format!("/api/v1/slaughterhouses/{id}/fee-items");
@@ -358,7 +359,7 @@ async fn fee_schedule_items_cannot_overlap_and_can_be_ended() {
 
 #[actix_web::test]
 async fn lists_filter_and_page_and_the_public_sees_only_public_fields() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["sr.city", SUIBEI, YUNAN, LIANGKOU, ZHENGGUO]).await;
     let sr = app.token("sr.city");
     let all = app.get("/api/v1/slaughterhouses", Some(&sr)).await;
     assert_eq!(all.body["total"], 4);
@@ -426,7 +427,16 @@ async fn lists_filter_and_page_and_the_public_sees_only_public_fields() {
 
 #[actix_web::test]
 async fn district_regulators_and_vets_stay_inside_their_scope() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[
+        "sr.baiyun",
+        "sr.city",
+        "demo.admin",
+        SUIBEI,
+        YUNAN,
+        LIANGKOU,
+        "vet.chen",
+    ])
+    .await;
     let baiyun = app.token("sr.baiyun");
     let mine = app.org_id("广州市穗北牛羊定点屠宰场");
     let theirs = app.org_id("广州禺南清真牛羊屠宰厂");
@@ -523,7 +533,7 @@ async fn district_regulators_and_vets_stay_inside_their_scope() {
 
 #[actix_web::test]
 async fn credit_files_take_manual_events_from_the_regulator_of_their_side() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["sr.city", "mr.city", YUNAN, "vendor.jiangnan12"]).await;
     let house = app.org_id("广州禺南清真牛羊屠宰厂");
     let shop = app.account("vendor.jiangnan12").org_id.clone();
     let warn = json!({"kind": "warning", "summary": "台账记录不全，予以警示"});

@@ -173,7 +173,7 @@ fn places_holding(db: &TestDb, needle: &str) -> Vec<String> {
 
 #[actix_web::test]
 async fn a_reporters_details_are_erased_after_the_retention_period_and_the_trail_stays_sound() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[crate::complaints::CAST, &["sr.city"]].concat()).await;
     assert_eq!(app.state.rules.reporter_retention_days, 365);
     let today = niuyang::time::today_china();
 
@@ -417,10 +417,14 @@ fn count_audit(app: &TestApp, action: &str, id: &str) -> i64 {
 /// outstanding is still kept.
 #[actix_web::test]
 async fn a_retention_of_zero_days_erases_at_the_first_sweep_after_closing() {
-    let app = TestApp::with_rules_and_demo(niuyang::config::RuleSettings {
-        reporter_retention_days: 0,
-        ..niuyang::config::RuleSettings::default()
-    });
+    let app = TestApp::with_rules_and_cast(
+        niuyang::config::RuleSettings {
+            reporter_retention_days: 0,
+            ..niuyang::config::RuleSettings::default()
+        },
+        &[crate::complaints::CAST, &["sr.city"]].concat(),
+    )
+    .await;
     let d = file(&app, "W-RETAIN-0", D_NAME, D_PHONE).await;
     investigate(&app, &d, false).await;
     let open = sweep_at(&app, niuyang::time::now());
@@ -451,7 +455,7 @@ struct KeyRows {
 /// is kept a week at most, then the sweep deletes it.
 #[actix_web::test]
 async fn the_repeat_safe_key_of_a_filing_goes_after_a_week() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(crate::complaints::CAST).await;
     let stall = app.account("vendor.jiangnan12").org_id.clone();
     let req = request(
         actix_web::http::Method::POST,

@@ -8,6 +8,7 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::test::TestRequest;
 use serde_json::{json, Value};
 
+use crate::build::*;
 use crate::common::*;
 
 /// Short names of the callers in the expectation strings.
@@ -122,7 +123,7 @@ fn parse(expect: &str) -> Vec<(String, u16)> {
 
 #[actix_web::test]
 async fn role_by_endpoint_matrix() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[MATRIX_CAST, &[LIANGKOU]].concat()).await;
     let admin = app.token("demo.admin");
     let shop = app.account("vendor.crv").org_id.clone();
     let throwaway = app

@@ -6,11 +6,10 @@ use actix_web::http::StatusCode;
 use diesel::connection::SimpleConnection;
 use serde_json::Value;
 
+use crate::build::*;
 use crate::circulation::{buyer, confirm, lots, ship};
 use crate::common::*;
 use crate::slaughter::Chain;
-
-const SUIBEI: &str = "广州市穗北牛羊定点屠宰场";
 
 async fn verify(app: &TestApp, code: &str, stall: Option<&str>) -> Value {
     let path = match stall {
@@ -35,7 +34,15 @@ async fn violations_of(app: &TestApp, rule: &str) -> Vec<Value> {
 
 #[actix_web::test]
 async fn a_label_verified_from_a_stall_that_never_received_the_lot() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[
+        "sh.suibei",
+        "vet.chen",
+        "vendor.suifeng",
+        "vendor.jiangnan12",
+        "vendor.shiqiao8",
+        "inspector.city",
+    ])
+    .await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let (ids, codes) = lots(&c, 7100, &[50_000]).await;
     let (trader, trader_token) = buyer(&app, "vendor.suifeng");
@@ -136,7 +143,13 @@ async fn a_label_verified_from_a_stall_that_never_received_the_lot() {
 
 #[actix_web::test]
 async fn a_label_verified_after_use_by_with_all_stock_gone() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[
+        "sh.suibei",
+        "vet.chen",
+        "vendor.jiangnan12",
+        "inspector.city",
+    ])
+    .await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let (ids, codes) = lots(&c, 7200, &[30_000, 30_000]).await;
     let (stall, stall_token) = buyer(&app, "vendor.jiangnan12");
@@ -195,7 +208,8 @@ async fn far_more_verifications_than_the_weight_explains() {
         copied_label_min_scans: 6,
         ..niuyang::config::RuleSettings::default()
     };
-    let app = TestApp::with_rules_and_demo(rules);
+    let app =
+        TestApp::with_rules_and_cast(rules, &["sh.suibei", "vet.chen", "inspector.city"]).await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     // 2.5 kg: up to max(3 kg × 2, 6) = 6 verifications are explained; a 10 kg lot explains 20.
     let (ids, codes) = lots(&c, 7300, &[2_500, 10_000]).await;

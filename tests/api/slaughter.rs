@@ -6,19 +6,9 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::test::TestRequest;
 use serde_json::{json, Value};
 
+use crate::build::*;
 use crate::common::*;
 use crate::scope::{get, post, row, run_matrix, BuildOf};
-
-const SUIBEI: &str = "广州市穗北牛羊定点屠宰场";
-const YUNAN: &str = "广州禺南清真牛羊屠宰厂";
-const LIANGKOU: &str = "广州市从化良口牛羊定点屠宰场";
-const ZHENGGUO: &str = "广州市增城正果羊只屠宰场";
-
-fn hours_ago(h: i64) -> String {
-    let t = chrono::Utc::now() - chrono::Duration::hours(h);
-    t.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("offset"))
-        .to_rfc3339()
-}
 
 fn tags(species_digit: char, first: u32, n: u32) -> Vec<String> {
     (first..first + n)
@@ -208,7 +198,7 @@ async fn attempts(app: &TestApp, rule: &str) -> Vec<Value> {
 
 #[actix_web::test]
 async fn story_1_from_truck_to_labelled_lots() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["sh.suibei", "vet.chen", "sr.city"]).await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let vet_id = app.account("vet.chen").user_id.clone();
 
@@ -361,7 +351,16 @@ pub async fn png_bytes(app: &TestApp, token: &str, lot_id: &str) -> Vec<u8> {
 
 #[actix_web::test]
 async fn intake_refusals_each_have_their_code_and_leave_an_attempt() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[
+        "sh.suibei",
+        "sh.yunan",
+        "sh.zhengguo",
+        "sh.liangkou",
+        "vet.chen",
+        "sr.city",
+        "inspector.city",
+    ])
+    .await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let y = Chain::at(&app, YUNAN, "sh.yunan");
 
@@ -527,7 +526,7 @@ async fn intake_refusals_each_have_their_code_and_leave_an_attempt() {
 
 #[actix_web::test]
 async fn intake_before_designation_is_refused() {
-    let mut app = TestApp::with_demo();
+    let mut app = TestApp::with_cast(&["sr.city", "vet.chen", "inspector.city"]).await;
     let sr = app.token("sr.city");
     let house = app
         .post(
@@ -565,7 +564,7 @@ async fn intake_before_designation_is_refused() {
 
 #[actix_web::test]
 async fn certificates_and_intakes_refuse_bad_input() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["sh.suibei", "vet.chen"]).await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let t = tags('2', 300, 2);
     assert_eq!(
@@ -621,7 +620,14 @@ async fn certificates_and_intakes_refuse_bad_input() {
 
 #[actix_web::test]
 async fn batches_draw_only_what_arrived_alive_once_and_halal_needs_a_certification() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[
+        "sh.suibei",
+        "sh.yunan",
+        "vet.chen",
+        "sr.city",
+        "inspector.city",
+    ])
+    .await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let t = tags('2', 400, 3);
     c.certificate("B-1", "animal_b", "cattle", 4, &t, 0).await;
@@ -712,7 +718,7 @@ async fn batches_draw_only_what_arrived_alive_once_and_halal_needs_a_certificati
 
 #[actix_web::test]
 async fn quarantine_certificates_and_lots_follow_the_order_of_the_rule() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["sh.suibei", "vet.chen"]).await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let t = tags('2', 600, 4);
     c.certificate("Q-1", "animal_b", "cattle", 4, &t, 0).await;
@@ -807,7 +813,7 @@ async fn quarantine_certificates_and_lots_follow_the_order_of_the_rule() {
 
 #[actix_web::test]
 async fn a_corrected_weight_is_what_every_read_returns_and_what_the_checks_use() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["sh.suibei", "vet.chen"]).await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let batch = c.ready_batch(700, 2, 1_000_000).await;
     let made = c.lots(&batch, &[500_000, 400_000]).await;
@@ -873,7 +879,7 @@ async fn a_corrected_weight_is_what_every_read_returns_and_what_the_checks_use()
 
 #[actix_web::test]
 async fn a_lot_disposed_of_at_the_slaughterhouse_is_closed() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["sh.suibei", "vet.chen", "vet.li"]).await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let batch = c.ready_batch(800, 2, 1_000_000).await;
     let made = c.lots(&batch, &[300_000, 300_000]).await;
@@ -951,7 +957,8 @@ async fn a_lot_disposed_of_at_the_slaughterhouse_is_closed() {
 
 #[actix_web::test]
 async fn fees_over_the_cap_or_off_the_schedule_are_recorded_and_open_violations() {
-    let app = TestApp::with_demo();
+    let app =
+        TestApp::with_cast(&["sh.suibei", "sh.yunan", "vet.chen", "sr.city", "mr.city"]).await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let batch = c.ready_batch(900, 2, 500_000).await;
     let fee = |item: &str, q: i64, amount: i64| json!({"item": item, "quantity": q, "amount_fen": amount});
@@ -998,11 +1005,18 @@ async fn fees_over_the_cap_or_off_the_schedule_are_recorded_and_open_violations(
         .filter_map(|r| r["entity"].as_str())
         .collect();
     assert_eq!(entities, ["fee_charge", "slaughter_batch"]);
-    // The demo's unapproved 车辆消毒费 is there too, and the batch lists every fee as charged.
-    let demo = app
+    // The list by rule has the unapproved fee (and nothing else), and the batch lists every fee as charged.
+    let unapproved_list = app
         .get("/api/v1/violations?rule=fee_unapproved", Some(&sr))
         .await;
-    assert_eq!(demo.body["items"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        unapproved_list.body["items"].as_array().map(Vec::len),
+        Some(1)
+    );
+    assert_eq!(
+        unapproved_list.body["items"][0]["id"],
+        unapproved.body["violation_id"]
+    );
     let view = app
         .get(&format!("/api/v1/batches/{batch}"), Some(&c.sh))
         .await;
@@ -1044,7 +1058,7 @@ impl Ctx {
 
 #[actix_web::test]
 async fn slaughter_chain_role_matrix() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(MATRIX_CAST).await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let t = tags('2', 1000, 50);
     let cert = c.certificate("M-1", "animal_b", "cattle", 50, &t, 0).await;

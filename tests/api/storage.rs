@@ -12,7 +12,7 @@ use crate::common::*;
 
 #[actix_web::test]
 async fn sixty_concurrent_writes_all_land_with_an_unbroken_audit_chain() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["demo.admin"]).await;
     let admin = app.token("demo.admin");
     let service = actix_test::init_service(build_app(app.state.clone())).await;
     let calls = (0..60).map(|i| {

@@ -7,12 +7,11 @@ use actix_web::http::StatusCode;
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
+use crate::build::*;
 use crate::circulation::{buyer, lots, ship};
 use crate::common::*;
 use crate::scope::{get, post, row, run_matrix, BuildOf};
 use crate::slaughter::Chain;
-
-const SUIBEI: &str = "广州市穗北牛羊定点屠宰场";
 
 fn today() -> NaiveDate {
     niuyang::time::today_china()
@@ -51,7 +50,16 @@ fn id_of(r: &Resp) -> String {
 
 #[actix_web::test]
 async fn manual_violations_are_checked() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[
+        "vendor.jiangnan12",
+        "vendor.crv",
+        SUIBEI,
+        "inspector.haizhu",
+        "inspector.city",
+        "mr.city",
+        "sr.city",
+    ])
+    .await;
     let stall = app.account("vendor.jiangnan12").org_id.clone(); // Haizhu
     let shop = app.account("vendor.crv").org_id.clone(); // Tianhe
     let house = app.org_id(SUIBEI);
@@ -142,7 +150,14 @@ async fn manual_violations_are_checked() {
 
 #[actix_web::test]
 async fn violations_are_worked_to_a_conclusion_that_enters_the_credit_file() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[
+        "vendor.crv",
+        "vendor.jiangnan12",
+        "mr.city",
+        "inspector.city",
+        "sr.city",
+    ])
+    .await;
     let shop = app.account("vendor.crv").org_id.clone();
     let score_path = format!("/api/v1/organisations/{shop}/credit-score");
     let before = app.get(&score_path, Some(&app.token("mr.city"))).await;
@@ -313,7 +328,13 @@ async fn violations_are_worked_to_a_conclusion_that_enters_the_credit_file() {
 
 #[actix_web::test]
 async fn inspectors_filter_sort_page_count_and_export() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[
+        "vendor.jiangnan12",
+        "vendor.crv",
+        "inspector.haizhu",
+        "inspector.city",
+    ])
+    .await;
     let stall = app.account("vendor.jiangnan12").org_id.clone();
     let mut made = Vec::new();
     for i in 0..5 {
@@ -569,7 +590,7 @@ async fn inspectors_filter_sort_page_count_and_export() {
 
 #[actix_web::test]
 async fn a_correction_breaking_mass_balance_is_detected() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["sh.suibei", "vet.chen", "vendor.suifeng", "sr.city"]).await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let (ids, _) = lots(&c, 6100, &[100_000, 50_000]).await;
     let (trader, _) = buyer(&app, "vendor.suifeng");
@@ -609,7 +630,7 @@ async fn a_correction_breaking_mass_balance_is_detected() {
 
 #[actix_web::test]
 async fn certified_heads_that_never_arrive_are_flagged() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["sh.suibei", "vet.chen", "inspector.city", "sr.baiyun"]).await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let tags: Vec<String> = (0..10).map(|i| format!("2441803{:08}", 7000 + i)).collect();
     let short = c
@@ -667,7 +688,8 @@ async fn certified_heads_that_never_arrive_are_flagged() {
 
 #[actix_web::test]
 async fn lapsed_agreements_and_licences_of_shipping_houses_are_flagged() {
-    let mut app = TestApp::with_demo();
+    let mut app =
+        TestApp::with_cast(&["sr.city", "demo.admin", "vet.chen", "vendor.suifeng"]).await;
     let sr = app.token("sr.city");
     let t = today();
     let ends = t + chrono::Days::new(5);
@@ -733,7 +755,7 @@ async fn lapsed_agreements_and_licences_of_shipping_houses_are_flagged() {
 
 #[actix_web::test]
 async fn overdue_complaints_are_flagged() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(crate::complaints::CAST).await;
     let filed = crate::complaints::phoned_in(&app, "GZ12345-OVERDUE-1").await;
     let id = filed["id"].as_str().expect("id").to_string();
     let dispatch_due: NaiveDate = filed["dispatch_due"]
@@ -760,7 +782,7 @@ async fn overdue_complaints_are_flagged() {
 
 #[actix_web::test]
 async fn attempts_not_covered_elsewhere_are_recorded() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["sh.suibei", "vet.chen", "inspector.city", "sr.city"]).await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     // A certificate issued in the future (clock skew or a back-dated intake).
     let tags: Vec<String> = (0..2).map(|i| format!("2441803{:08}", 7300 + i)).collect();
@@ -808,7 +830,7 @@ async fn attempts_not_covered_elsewhere_are_recorded() {
 #[actix_web::test]
 async fn every_complaint_category_names_its_rule() {
     // Each category, substantiated through the API, opens a violation of its own rule linked to the ticket.
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(crate::complaints::CAST).await;
     let stall = app.account("vendor.jiangnan12").org_id.clone();
     let officer = app.account("inspector.haizhu").user_id.clone();
     for (n, category) in [
@@ -874,7 +896,7 @@ async fn supervision_role_matrix() {
         shop: String,
         house: String,
     }
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[MATRIX_CAST, &["vendor.jiangnan12"]].concat()).await;
     let stall = app.account("vendor.jiangnan12").org_id.clone();
     let v = finding(&app, "inspector.city", "inspection_other", &stall, "矩阵用").await;
     let ctx = Ctx {
@@ -937,7 +959,16 @@ async fn supervision_role_matrix() {
 /// batch, and works the violation to a penalty.
 #[actix_web::test]
 async fn story_4_inspector_end_to_end() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[
+        "sh.suibei",
+        "vet.chen",
+        "vendor.suifeng",
+        "vendor.jiangnan12",
+        "vendor.shiqiao8",
+        "inspector.city",
+        "inspector.haizhu",
+    ])
+    .await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let (ids, codes) = lots(&c, 6600, &[100_000, 60_000]).await;
     let (trader, trader_token) = buyer(&app, "vendor.suifeng");
@@ -1119,7 +1150,7 @@ async fn story_4_inspector_end_to_end() {
 /// database the API wrote.
 #[actix_web::test]
 async fn the_sweep_runs_from_the_command_line_and_in_the_service() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["sh.suibei", "vet.chen", "inspector.city"]).await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let tags: Vec<String> = (0..4).map(|i| format!("2441803{:08}", 7500 + i)).collect();
     // A 动物B certificate issued three days ago (valid on its day of issue only); no animal ever arrived.

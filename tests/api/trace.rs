@@ -5,12 +5,20 @@
 use actix_web::http::StatusCode;
 use serde_json::{json, Value};
 
+use crate::build::*;
 use crate::circulation::{buyer, confirm, ship};
 use crate::common::*;
 use crate::scope::{get, row, run_matrix, BuildOf};
 use crate::slaughter::Chain;
 
-const SUIBEI: &str = "广州市穗北牛羊定点屠宰场";
+/// Who the fixture needs.
+const CAST: &[&str] = &[
+    "sh.suibei",
+    "vet.chen",
+    "vendor.suifeng",
+    "vendor.jiangnan12",
+    "vendor.shiqiao8",
+];
 
 /// The chain: 穗北 (Baiyun) makes lots A (300 kg) and B (100 kg); ships both to the trader 穗丰 (Baiyun),
 /// which records A only; the trader ships 120 kg of A to the Haizhu stall 江南12 and 80 kg to the Panyu
@@ -206,7 +214,7 @@ fn assert_upstream(g: &Value, f: &Fixture) {
 
 #[actix_web::test]
 async fn backward_from_a_child_code_a_ledger_entry_and_a_receipt() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[CAST, &["inspector.city"]].concat()).await;
     let f = fixture(&app).await;
     let insp = app.token("inspector.city");
 
@@ -272,7 +280,7 @@ async fn backward_from_a_child_code_a_ledger_entry_and_a_receipt() {
 
 #[actix_web::test]
 async fn forward_reaches_every_lot_shipment_entry_and_receipt_with_what_each_holder_has() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[CAST, &["sr.city"]].concat()).await;
     let f = fixture(&app).await;
     let sr = app.token("sr.city");
     let all_lots = prefixed("lot", &[&f.a, &f.b, &f.c1, &f.c2]);
@@ -415,7 +423,7 @@ fn well_formed(svg: &str) {
 
 #[actix_web::test]
 async fn the_picture_is_well_formed_svg_with_the_codes() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[CAST, &["mr.city"]].concat()).await;
     let f = fixture(&app).await;
     let mr = app.token("mr.city");
     for q in [
@@ -455,7 +463,7 @@ struct Starts {
 
 #[actix_web::test]
 async fn who_may_trace_where() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[CAST, MATRIX_CAST].concat()).await;
     let f = fixture(&app).await;
     let ctx = Starts {
         batch: f.batch.clone(),
@@ -524,7 +532,7 @@ async fn who_may_trace_where() {
 
 #[actix_web::test]
 async fn bad_starts_are_refused_clearly() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&[CAST, &["inspector.city"]].concat()).await;
     let f = fixture(&app).await;
     let insp = app.token("inspector.city");
     let get = |q: String| {

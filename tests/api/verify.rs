@@ -5,14 +5,13 @@ use actix_web::http::StatusCode;
 use diesel::connection::SimpleConnection;
 use serde_json::json;
 
+use crate::build::*;
 use crate::common::*;
 use crate::slaughter::Chain;
 
-const SUIBEI: &str = "广州市穗北牛羊定点屠宰场";
-
 #[actix_web::test]
 async fn every_status_and_the_precedence() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["sh.suibei", "vet.chen", "inspector.city"]).await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let batch = c.ready_batch(4000, 2, 400_000).await;
     let made = c.lots(&batch, &[100_000, 100_000, 100_000, 100_000]).await;
@@ -119,7 +118,7 @@ async fn every_status_and_the_precedence() {
 
 #[actix_web::test]
 async fn a_recall_shows_at_once_on_a_cached_code_and_reaches_split_lots() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["sh.suibei", "vet.chen", "vendor.suifeng", "sr.city"]).await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let batch = c.ready_batch(4100, 2, 100_000).await;
     let made = c.lots(&batch, &[100_000]).await;
@@ -185,7 +184,7 @@ async fn a_recall_shows_at_once_on_a_cached_code_and_reaches_split_lots() {
 
 #[actix_web::test]
 async fn the_page_in_the_label_and_the_digital_link() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["sh.suibei", "vet.chen"]).await;
     let c = Chain::at(&app, SUIBEI, "sh.suibei");
     let batch = c.ready_batch(4200, 2, 100_000).await;
     let made = app
@@ -245,12 +244,11 @@ async fn the_page_in_the_label_and_the_digital_link() {
 #[actix_web::test]
 async fn verification_is_rate_limited_per_client() {
     use actix_web::test::TestRequest;
-    let mut app = TestApp::with_settings(niuyang::config::AuthSettings {
+    let app = TestApp::with_settings(niuyang::config::AuthSettings {
         verify_per_minute: 3,
         trusted_proxies: vec!["10.0.0.1".parse().expect("ip")],
         ..niuyang::config::AuthSettings::default()
     });
-    app.load_demo();
     let code = niuyang::lots::trace_code::generate();
     let from = |client: &str| {
         TestRequest::get()

@@ -64,7 +64,9 @@ fn setup(port: u16, accounts: &Value) -> Stock {
     let trader = org_of(accounts, "vendor.suifeng");
     let stall = org_of(accounts, "vendor.jiangnan12");
     let tags: Vec<String> = (0..2).map(|i| format!("244180399{i:06}")).collect();
-    let issued = (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
+    // Issued now: a 动物B certificate is valid on its day of issue in China only (an hour ago is yesterday
+    // there in the first hour after midnight).
+    let issued = chrono::Utc::now().to_rfc3339();
     create(
         port,
         "/api/v1/animal-certificates",

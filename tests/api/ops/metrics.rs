@@ -163,7 +163,7 @@ fn requests(s: &Scrape, method: &str, route: &str, status: &str) -> f64 {
 
 #[actix_web::test]
 async fn requests_are_counted_by_route_pattern_and_status_with_the_pools_and_pending_audit() {
-    let app = TestApp::with_demo();
+    let app = TestApp::with_cast(&["demo.admin"]).await;
     let admin = app.token("demo.admin");
     let org = app.account("demo.admin").org_id.clone();
     let before = scrape(&app).await;
