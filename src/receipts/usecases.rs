@@ -102,7 +102,7 @@ pub async fn issue(
     if lines.windows(2).any(|w| w[0].lot_id == w[1].lot_id) {
         return Err(Refusal::of(Code::DuplicateLot).at("lines").into());
     }
-    let key = key.bind(&actor, "receipt.issue", &lines);
+    let key = key.bind(actor, "receipt.issue", &lines);
     let org = actor.org_id.clone();
     let records = lines.iter().map(|l| ("lot", l.lot_id.clone())).collect();
     let actor_id = actor.user_id.clone();
