@@ -72,6 +72,7 @@ const TABLE: &[(&str, Layer)] = &[
     // Domain rules.
     ("policy.rs", Layer::Domain),
     ("input.rs", Layer::Domain),
+    ("identifiers.rs", Layer::Domain),
     ("money.rs", Layer::Domain),
     ("validate.rs", Layer::Domain),
     ("workdays.rs", Layer::Domain),
