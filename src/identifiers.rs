@@ -347,7 +347,9 @@ mod tests {
         assert!(EarTag::parse(" 244010000000001 ").is_ok());
         let shown = EarTag::parse("a\0b").unwrap_err();
         assert!(!format!("{:?}", shown.args()).contains('\0'));
-        let err = serde_json::from_str::<Gtin>("\"12\"").unwrap_err().to_string();
+        let err = serde_json::from_str::<Gtin>("\"12\"")
+            .unwrap_err()
+            .to_string();
         let refusal = crate::input::from_message(&err).expect("a refusal in the error");
         assert_eq!(refusal.code, Code::InvalidGtin);
         assert!(

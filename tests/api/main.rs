@@ -18,6 +18,7 @@ mod errors;
 mod idempotency;
 mod idempotency_creates;
 mod login_flood;
+mod old_database;
 mod openapi_copy;
 mod ops;
 mod outage;
