@@ -61,6 +61,7 @@ const TABLE: &[(&str, Layer)] = &[
     ("routes.rs", Layer::Web),
     ("health.rs", Layer::Web),
     ("auth/extract.rs", Layer::Web),
+    ("auth/client.rs", Layer::Web),
     ("auth/throttles.rs", Layer::Web),
     ("metrics/endpoint.rs", Layer::Web),
     ("metrics/requests.rs", Layer::Web),
@@ -447,23 +448,18 @@ fn load() -> (Tree, Vec<Source>) {
 /// `upward`, `actix`, `cycle`, `long`). The list only shrinks: a finding not listed fails the test, and so
 /// does an entry that no longer has a finding (remove it).
 const NOT_YET: &[(&str, &str)] = &[
-    ("auth/extract.rs", "cycle"),
-    ("auth/mod.rs", "cycle"),
-    ("auth/usecases.rs", "cycle"),
     ("complaints/handlers.rs", "audit"),
     ("complaints/handlers.rs", "query"),
     ("complaints/pages.rs", "handlers"),
     ("complaints/pages.rs", "long"),
     ("complaints/pages.rs", "query"),
     ("complaints/views.rs", "query"),
-    ("limits.rs", "cycle"),
     ("recalls/handlers.rs", "diesel"),
     ("recalls/handlers.rs", "query"),
     ("recalls/notices.rs", "actix"),
     ("recalls/notices.rs", "upward"),
     ("routes.rs", "query"),
     ("slaughterhouses/handlers.rs", "query"),
-    ("state.rs", "cycle"),
 ];
 
 /// Checks findings (file, rule, text) against [`NOT_YET`].
