@@ -114,7 +114,6 @@ const TABLE: &[(&str, Layer)] = &[
     ("violations/search.rs", Layer::Data),
     ("violations/export.rs", Layer::Data),
     ("epcis/queries.rs", Layer::Data),
-    ("recalls/notices.rs", Layer::Data),
     // Use cases that are not (yet) in a file of that name.
     ("violations/attempts.rs", Layer::UseCase),
     ("violations/schedule.rs", Layer::UseCase),
@@ -455,11 +454,6 @@ const NOT_YET: &[(&str, &str)] = &[
     ("complaints/pages.rs", "long"),
     ("complaints/pages.rs", "query"),
     ("complaints/views.rs", "query"),
-    ("recalls/handlers.rs", "diesel"),
-    ("recalls/handlers.rs", "query"),
-    ("recalls/notices.rs", "actix"),
-    ("recalls/notices.rs", "upward"),
-    ("routes.rs", "query"),
 ];
 
 /// Checks findings (file, rule, text) against [`NOT_YET`].
