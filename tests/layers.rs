@@ -61,6 +61,7 @@ const TABLE: &[(&str, Layer)] = &[
     ("routes.rs", Layer::Web),
     ("health.rs", Layer::Web),
     ("auth/extract.rs", Layer::Web),
+    ("auth/client.rs", Layer::Web),
     ("auth/throttles.rs", Layer::Web),
     ("metrics/endpoint.rs", Layer::Web),
     ("metrics/requests.rs", Layer::Web),
@@ -96,6 +97,7 @@ const TABLE: &[(&str, Layer)] = &[
     ("lots/labels.rs", Layer::Domain),
     ("recalls/report.rs", Layer::Domain),
     ("slaughterhouses/uscc.rs", Layer::Domain),
+    ("slaughterhouses/views.rs", Layer::Domain),
     ("trace/access.rs", Layer::Domain),
     ("trace/balance.rs", Layer::Domain),
     ("trace/flow.rs", Layer::Domain),
@@ -113,7 +115,6 @@ const TABLE: &[(&str, Layer)] = &[
     ("violations/search.rs", Layer::Data),
     ("violations/export.rs", Layer::Data),
     ("epcis/queries.rs", Layer::Data),
-    ("recalls/notices.rs", Layer::Data),
     // Use cases that are not (yet) in a file of that name.
     ("violations/attempts.rs", Layer::UseCase),
     ("violations/schedule.rs", Layer::UseCase),
@@ -448,23 +449,12 @@ fn load() -> (Tree, Vec<Source>) {
 /// `upward`, `actix`, `cycle`, `long`). The list only shrinks: a finding not listed fails the test, and so
 /// does an entry that no longer has a finding (remove it).
 const NOT_YET: &[(&str, &str)] = &[
-    ("auth/extract.rs", "cycle"),
-    ("auth/mod.rs", "cycle"),
-    ("auth/usecases.rs", "cycle"),
     ("complaints/handlers.rs", "audit"),
     ("complaints/handlers.rs", "query"),
     ("complaints/pages.rs", "handlers"),
     ("complaints/pages.rs", "long"),
     ("complaints/pages.rs", "query"),
     ("complaints/views.rs", "query"),
-    ("limits.rs", "cycle"),
-    ("recalls/handlers.rs", "diesel"),
-    ("recalls/handlers.rs", "query"),
-    ("recalls/notices.rs", "actix"),
-    ("recalls/notices.rs", "upward"),
-    ("routes.rs", "query"),
-    ("slaughterhouses/handlers.rs", "query"),
-    ("state.rs", "cycle"),
 ];
 
 /// Checks findings (file, rule, text) against [`NOT_YET`].
