@@ -9,14 +9,15 @@ use serde::Deserialize;
 use strum::IntoEnumIterator;
 use utoipa::IntoParams;
 
-use super::handlers::{claim_reward, file, ClaimRequest, FileRequest};
-use super::model::{Category, Channel, ComplaintStatus, TicketView};
-use crate::error::{AppError, AppResult};
+use super::form::{FormFields, TicketFields};
+use super::model::{Category, ComplaintStatus, Filed, TicketView};
+use super::usecases;
+use crate::error::AppError;
 use crate::idempotency::IdempotencyKey;
 use crate::lots::labels::escape_html;
 use crate::organisations::model::District;
+use crate::refusal::FieldError;
 use crate::state::AppState;
-use crate::validate::invalid_field;
 
 fn t(en: bool, zh: &str, e: &str) -> String {
     if en { e } else { zh }.to_string()
@@ -30,7 +31,7 @@ fn shell(en: bool, title: &str, body: &str, switch_to: &str) -> String {
          label{{display:block;margin-top:.8rem;font-weight:bold}} input,select,textarea{{width:100%;font-size:1rem;padding:.4rem;box-sizing:border-box}}\
          button{{margin-top:1rem;font-size:1.1rem;padding:.6rem 1.2rem}} .err{{background:#fde8e7;border:2px solid #b3261e;padding:.8rem}}\
          .ok{{background:#e6f4ea;border:2px solid #1b7f3b;padding:.8rem}} .code{{font-size:1.4rem;font-family:monospace}}\
-         .lang{{text-align:right}} small{{color:#555}} dl{{display:grid;grid-template-columns:8em 1fr;gap:.3rem .8rem}} dd{{margin:0}}</style></head>\
+         .field-err{{display:block;color:#b3261e;font-weight:bold}} .lang{{text-align:right}} small{{color:#555}} dl{{display:grid;grid-template-columns:8em 1fr;gap:.3rem .8rem}} dd{{margin:0}}</style></head>\
          <body><main><div class=\"lang\"><a href=\"{switch_to}\">{other}</a></div><h1>{title}</h1>{body}</main></body></html>",
         lang = if en { "en" } else { "zh-CN" },
         title = escape_html(title),
@@ -45,43 +46,39 @@ fn html(status: StatusCode, page: String) -> HttpResponse {
         .body(page)
 }
 
+/// The refusal above the form: its message, or, when it is about fields, a pointer to them.
 fn error_box(en: bool, err: &AppError) -> String {
     let p = err.problem();
-    format!(
-        "<p class=\"err\" role=\"alert\">{}</p>",
-        escape_html(if en { &p.detail_en } else { &p.detail })
-    )
+    let text = if !p.errors.is_empty() {
+        t(
+            en,
+            "请更正下面标出的内容。",
+            "Please correct the fields marked below.",
+        )
+    } else if en {
+        p.detail_en
+    } else {
+        p.detail
+    };
+    format!("<p class=\"err\" role=\"alert\">{}</p>", escape_html(&text))
+}
+
+/// A field's own refusal, shown under it (nothing when the field is fine).
+fn field_error(en: bool, errors: &[FieldError], name: &str) -> String {
+    errors
+        .iter()
+        .filter(|e| e.field == name)
+        .map(|e| {
+            format!(
+                "<small class=\"field-err\" id=\"{name}-error\">{}</small>",
+                escape_html(if en { &e.detail_en } else { &e.detail })
+            )
+        })
+        .collect()
 }
 
 fn status_of(err: &AppError) -> StatusCode {
     StatusCode::from_u16(err.problem().status).unwrap_or(StatusCode::BAD_REQUEST)
-}
-
-/// The form's fields, all as text so that any submission reaches the checks (and its messages).
-#[derive(Debug, Default, Clone, Deserialize, IntoParams)]
-pub struct FormFields {
-    /// Category.
-    pub category: Option<String>,
-    /// What happened.
-    pub description: Option<String>,
-    /// Where.
-    pub place: Option<String>,
-    /// District.
-    pub district: Option<String>,
-    /// Business named.
-    pub subject_name: Option<String>,
-    /// Trace code.
-    pub code: Option<String>,
-    /// Name.
-    pub reporter_name: Option<String>,
-    /// Phone.
-    pub reporter_phone: Option<String>,
-    /// Language.
-    pub lang: Option<String>,
-    /// The submission's idempotency key: a fresh UUID in every form served, so submitting the same form
-    /// twice (a double click, a reload) files once. Never taken from the address.
-    #[param(ignore)]
-    pub submission: Option<String>,
 }
 
 fn form_page(en: bool, f: &FormFields, error: Option<&AppError>) -> String {
@@ -90,6 +87,7 @@ fn form_page(en: bool, f: &FormFields, error: Option<&AppError>) -> String {
     if let Some(e) = error {
         b.push_str(&error_box(en, e));
     }
+    let errors = error.map(|e| e.problem().errors).unwrap_or_default();
     let _ = write!(
         b,
         "<p>{intro}</p><form method=\"post\" action=\"/complaints/new\"><input type=\"hidden\" name=\"lang\" value=\"{lang}\">\
@@ -122,6 +120,7 @@ fn form_page(en: bool, f: &FormFields, error: Option<&AppError>) -> String {
         );
     }
     b.push_str("</select>");
+    b.push_str(&field_error(en, &errors, "category"));
     let field = |b: &mut String,
                  name: &str,
                  label: String,
@@ -129,17 +128,19 @@ fn form_page(en: bool, f: &FormFields, error: Option<&AppError>) -> String {
                  hint: String| {
         let _ = write!(
             b,
-            "<label for=\"{name}\">{}</label><input id=\"{name}\" name=\"{name}\" value=\"{}\"><small>{}</small>",
+            "<label for=\"{name}\">{}</label><input id=\"{name}\" name=\"{name}\" value=\"{}\"><small>{}</small>{}",
             escape_html(&label),
             escape_html(value.as_deref().unwrap_or("")),
-            escape_html(&hint)
+            escape_html(&hint),
+            field_error(en, &errors, name)
         );
     };
     let _ = write!(
         b,
-        "<label for=\"description\">{}</label><textarea id=\"description\" name=\"description\" rows=\"5\" maxlength=\"2000\" required>{}</textarea>",
+        "<label for=\"description\">{}</label><textarea id=\"description\" name=\"description\" rows=\"5\" maxlength=\"2000\" required>{}</textarea>{}",
         t(en, "发生了什么", "What happened"),
-        escape_html(f.description.as_deref().unwrap_or(""))
+        escape_html(f.description.as_deref().unwrap_or("")),
+        field_error(en, &errors, "description")
     );
     field(
         &mut b,
@@ -169,6 +170,7 @@ fn form_page(en: bool, f: &FormFields, error: Option<&AppError>) -> String {
         );
     }
     b.push_str("</select>");
+    b.push_str(&field_error(en, &errors, "district"));
     field(
         &mut b,
         "subject_name",
@@ -237,50 +239,6 @@ pub async fn new_form(q: web::Query<FormFields>) -> HttpResponse {
     )
 }
 
-fn to_request(f: &FormFields) -> AppResult<FileRequest> {
-    let category = f
-        .category
-        .as_deref()
-        .unwrap_or("")
-        .parse::<Category>()
-        .map_err(|_| {
-            invalid_field(
-                "category",
-                "举报类别",
-                "请选择一项".into(),
-                "choose one".into(),
-            )
-        })?;
-    let district = match f
-        .district
-        .as_deref()
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-    {
-        Some(d) => Some(d.parse::<District>().map_err(|_| {
-            invalid_field(
-                "district",
-                "所在区",
-                "不是本市的区".into(),
-                "is not a district of the city".into(),
-            )
-        })?),
-        None => None,
-    };
-    Ok(FileRequest {
-        category,
-        description: f.description.clone().unwrap_or_default(),
-        place: f.place.clone(),
-        district,
-        subject_org_id: None,
-        subject_name: f.subject_name.clone(),
-        trace_code: f.code.clone(),
-        reporter_name: f.reporter_name.clone(),
-        reporter_phone: f.reporter_phone.clone(),
-        work_order_no: None,
-    })
-}
-
 /// Submit the form: the page answers with the ticket number and access code.
 #[utoipa::path(
     tag = "public",
@@ -295,81 +253,83 @@ pub async fn submit(
 ) -> HttpResponse {
     let f = form.into_inner();
     let en = f.lang.as_deref() == Some("en");
-    let lang = if en { "en" } else { "zh" };
     let result = async {
         state.auth.limits.complaint(&req)?;
-        let request = to_request(&f)?;
+        let cmd = f.request()?;
         let key = IdempotencyKey::from_field(f.submission.as_deref())?;
-        let bound = key.bind_anonymous("complaint.file", &request)?;
-        let new = request.checked(Channel::Web)?;
-        match file(&state, new.clone(), None, bound).await {
-            // The same form sent again after changing it (back, edit, submit): a new report.
-            Err(e) if e.code() == "idempotency_key_reused" => {
-                file(&state, new, None, None).await?.into_typed()
-            }
-            other => other?.into_typed(),
-        }
+        usecases::file_form(&state, key, cmd).await
     }
     .await;
     match result {
-        Ok((filed, fresh)) => {
-            let body = format!(
-                "<div class=\"ok\"><p>{done}</p><dl><dt>{tn}</dt><dd class=\"code\">{ticket}</dd><dt>{ac}</dt><dd class=\"code\">{code}</dd>\
-                 <dt>{to}</dt><dd>{routed}</dd><dt>{due}</dt><dd>{conclude}</dd></dl></div><p><strong>{keep}</strong></p>\
-                 <p><a href=\"/complaints/status?lang={lang}\">{check}</a></p>",
-                done = t(en, "举报已受理。", "Your report has been received."),
-                tn = t(en, "受理编号", "Ticket"),
-                ticket = escape_html(&filed.ticket_no),
-                ac = t(en, "查询码", "Access code"),
-                code = escape_html(&filed.access_code),
-                to = t(en, "承办部门", "Handled by"),
-                routed = escape_html(&filed.routed_to),
-                due = t(en, "办结期限", "To be concluded by"),
-                conclude = filed.conclude_due,
-                keep = t(en, "请抄下受理编号和查询码：凭两者查询进度、查看答复、领取奖励。查询码只显示这一次。",
-                    "Write down the ticket number and access code: you need both to follow the report, read the reply and claim a reward. The access code is shown only this once."),
-                check = t(en, "查询办理进度", "Check progress"),
-            );
-            html(
-                if fresh {
-                    StatusCode::CREATED
-                } else {
-                    StatusCode::OK
-                },
-                shell(
-                    en,
-                    &t(en, "举报已受理", "Report received"),
-                    &body,
-                    "/complaints/status",
-                ),
-            )
-        }
+        Ok((filed, fresh)) => html(
+            if fresh {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            },
+            receipt_page(en, &filed),
+        ),
         Err(e) => with_retry(html(status_of(&e), form_page(en, &f, Some(&e))), &e),
     }
 }
 
-/// Look-up and claim fields, posted as a form (never read from the address: it would carry the access code).
-#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
-pub struct TicketFields {
-    /// Ticket number.
-    pub ticket_no: Option<String>,
-    /// Access code.
-    pub access_code: Option<String>,
-    /// Payee name (claim).
-    pub name: Option<String>,
-    /// Payee phone (claim).
-    pub phone: Option<String>,
-    /// Payee account (claim).
-    pub account: Option<String>,
-    /// Language.
-    pub lang: Option<String>,
+/// The receipt of a filing: the ticket number and the access code, shown once.
+fn receipt_page(en: bool, filed: &Filed) -> String {
+    let lang = if en { "en" } else { "zh" };
+    let body = format!(
+        "<div class=\"ok\"><p>{done}</p><dl><dt>{tn}</dt><dd class=\"code\">{ticket}</dd><dt>{ac}</dt><dd class=\"code\">{code}</dd>\
+         <dt>{to}</dt><dd>{routed}</dd><dt>{due}</dt><dd>{conclude}</dd></dl></div><p><strong>{keep}</strong></p>\
+         <p><a href=\"/complaints/status?lang={lang}\">{check}</a></p>",
+        done = t(en, "举报已受理。", "Your report has been received."),
+        tn = t(en, "受理编号", "Ticket"),
+        ticket = escape_html(&filed.ticket_no),
+        ac = t(en, "查询码", "Access code"),
+        code = escape_html(&filed.access_code),
+        to = t(en, "承办部门", "Handled by"),
+        routed = escape_html(&filed.routed_to),
+        due = t(en, "办结期限", "To be concluded by"),
+        conclude = filed.conclude_due,
+        keep = t(en, "请抄下受理编号和查询码：凭两者查询进度、查看答复、领取奖励。查询码只显示这一次。",
+            "Write down the ticket number and access code: you need both to follow the report, read the reply and claim a reward. The access code is shown only this once."),
+        check = t(en, "查询办理进度", "Check progress"),
+    );
+    shell(
+        en,
+        &t(en, "举报已受理", "Report received"),
+        &body,
+        "/complaints/status",
+    )
+}
+
+/// The refusal of a look-up or a claim, with each field's refusal named (the claim's fields are on the
+/// progress page, not on this form).
+fn lookup_error(en: bool, err: &AppError) -> String {
+    let p = err.problem();
+    if p.errors.is_empty() {
+        return error_box(en, err);
+    }
+    let items: String = p
+        .errors
+        .iter()
+        .map(|e| {
+            let label = match e.field.as_str() {
+                "name" => t(en, "领奖人姓名", "Payee name"),
+                "phone" => t(en, "联系电话", "Phone"),
+                "account" => t(en, "收款账户", "Payment account"),
+                other => other.to_string(),
+            };
+            let detail = if en { &e.detail_en } else { &e.detail };
+            format!("<li>{}：{}</li>", escape_html(&label), escape_html(detail))
+        })
+        .collect();
+    format!("<div class=\"err\" role=\"alert\"><ul>{items}</ul></div>")
 }
 
 fn lookup_form(en: bool, f: &TicketFields, error: Option<&AppError>) -> String {
     let lang = if en { "en" } else { "zh" };
     let mut b = String::new();
     if let Some(e) = error {
-        b.push_str(&error_box(en, e));
+        b.push_str(&lookup_error(en, e));
     }
     let _ = write!(
         b,
@@ -537,17 +497,7 @@ pub async fn status_lookup(
     let en = f.lang.as_deref() == Some("en");
     let result = async {
         state.auth.limits.lookup(&req)?;
-        let (ticket, code) = (
-            f.ticket_no.clone().unwrap_or_default(),
-            f.access_code.clone().unwrap_or_default(),
-        );
-        state
-            .db
-            .read(move |conn| {
-                let (c, events) = super::queries::by_ticket(conn, &ticket, &code)?;
-                Ok(super::views::ticket_view(&c, &events))
-            })
-            .await
+        usecases::lookup(&state, f.ticket()).await
     }
     .await;
     match result {
@@ -572,17 +522,7 @@ pub async fn claim(
     let en = f.lang.as_deref() == Some("en");
     let result = async {
         state.auth.limits.lookup(&req)?;
-        claim_reward(
-            &state,
-            ClaimRequest {
-                ticket_no: f.ticket_no.clone().unwrap_or_default(),
-                access_code: f.access_code.clone().unwrap_or_default(),
-                name: f.name.clone().unwrap_or_default(),
-                phone: f.phone.clone().unwrap_or_default(),
-                account: f.account.clone(),
-            },
-        )
-        .await
+        usecases::claim_reward(&state, f.claim()?).await
     }
     .await;
     match result {
