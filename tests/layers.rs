@@ -65,6 +65,7 @@ const TABLE: &[(&str, Layer)] = &[
     ("metrics/endpoint.rs", Layer::Web),
     ("metrics/requests.rs", Layer::Web),
     ("complaints/form.rs", Layer::Web),
+    ("complaints/html.rs", Layer::Web),
     ("idempotency/key.rs", Layer::Web),
     ("body.rs", Layer::Web),
     ("idempotency/extract.rs", Layer::Web),

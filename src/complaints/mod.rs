@@ -8,6 +8,7 @@ pub mod domain;
 pub mod fields;
 pub mod form;
 pub mod handlers;
+pub mod html;
 pub mod model;
 pub mod outcome;
 pub mod pages;
