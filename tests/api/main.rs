@@ -28,6 +28,7 @@ mod retention;
 mod scope;
 mod signals;
 mod slaughter;
+mod snapshots;
 mod storage;
 mod supervision;
 mod trace;

@@ -127,7 +127,10 @@ async fn the_served_contract_means_what_the_committed_copy_means() {
     for d in &diff {
         let (at, what) = d.split_once(": ").unwrap_or((d, ""));
         let tail: Vec<&str> = at.rsplit('/').take(4).collect();
-        let key = format!("…/{}: {what}", tail.into_iter().rev().collect::<Vec<_>>().join("/"));
+        let key = format!(
+            "…/{}: {what}",
+            tail.into_iter().rev().collect::<Vec<_>>().join("/")
+        );
         match told.iter_mut().find(|(k, _, _)| *k == key) {
             Some(t) => t.1 += 1,
             None => told.push((key, 1, at.to_string())),
