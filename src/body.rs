@@ -12,6 +12,7 @@ use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::error::extract::{not_json, too_large};
 use crate::error::AppError;
 use crate::refusal::{Code, Refusal};
 
@@ -65,12 +66,6 @@ fn is_json(req: &HttpRequest) -> bool {
         .to_ascii_lowercase();
     essence == "application/json"
         || (essence.starts_with("application/") && essence.ends_with("+json"))
-}
-
-fn too_large() -> AppError {
-    Refusal::of(Code::PayloadTooLarge)
-        .with("kib", JSON_LIMIT / 1024)
-        .into()
 }
 
 /// The refusal for a body that did not read as `T`.
@@ -133,18 +128,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                 return Err(too_large().into());
             }
             if !json {
-                return Err(AppError::from(
-                    Refusal::of(Code::UnsupportedContentType)
-                        .with(
-                            "expected",
-                            "请求内容须为 JSON（Content-Type: application/json）",
-                        )
-                        .with(
-                            "expected_en",
-                            "the body must be JSON (Content-Type: application/json)",
-                        ),
-                )
-                .into());
+                return Err(not_json().into());
             }
             let bytes = body.await.map_err(|e| {
                 if matches!(e.as_error::<PayloadError>(), Some(PayloadError::Overflow)) {

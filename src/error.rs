@@ -419,23 +419,33 @@ pub mod extract {
             .error_handler(|err, _req: &HttpRequest| json_error(err).into())
     }
 
+    /// A body larger than `JSON_LIMIT`.
+    pub fn too_large() -> AppError {
+        Refusal::of(Code::PayloadTooLarge)
+            .with("kib", JSON_LIMIT / 1024)
+            .into()
+    }
+
+    /// A body whose content type is not JSON.
+    pub fn not_json() -> AppError {
+        Refusal::of(Code::UnsupportedContentType)
+            .with(
+                "expected",
+                "请求内容须为 JSON（Content-Type: application/json）",
+            )
+            .with(
+                "expected_en",
+                "the body must be JSON (Content-Type: application/json)",
+            )
+            .into()
+    }
+
     fn json_error(err: JsonPayloadError) -> AppError {
         match err {
             JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
-                Refusal::of(Code::PayloadTooLarge)
-                    .with("kib", JSON_LIMIT / 1024)
-                    .into()
+                too_large()
             }
-            JsonPayloadError::ContentType => Refusal::of(Code::UnsupportedContentType)
-                .with(
-                    "expected",
-                    "请求内容须为 JSON（Content-Type: application/json）",
-                )
-                .with(
-                    "expected_en",
-                    "the body must be JSON (Content-Type: application/json)",
-                )
-                .into(),
+            JsonPayloadError::ContentType => not_json(),
             JsonPayloadError::Deserialize(e) => {
                 let code = match e.classify() {
                     serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {

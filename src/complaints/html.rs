@@ -34,6 +34,12 @@ fn shell(en: bool, title: &str, body: &str, switch_to: &str) -> String {
     )
 }
 
+/// A page of the status look-up: the look-up form or a report's progress, switching language in place.
+fn status_shell(en: bool, title: &str, body: &str) -> String {
+    let other = if en { "zh" } else { "en" };
+    shell(en, title, body, &format!("/complaints/status?lang={other}"))
+}
+
 /// The refusal above the form: its message, or, when it is about fields, a pointer to them.
 fn error_box(en: bool, err: &AppError) -> String {
     let p = err.problem();
@@ -275,12 +281,7 @@ pub(super) fn lookup_form(en: bool, f: &TicketFields, error: Option<&AppError>) 
         go = t(en, "查询", "Check"),
         new = t(en, "我要举报", "Report a problem"),
     );
-    shell(
-        en,
-        &t(en, "举报办理进度查询", "Follow a report"),
-        &b,
-        &format!("/complaints/status?lang={}", if en { "zh" } else { "en" }),
-    )
+    status_shell(en, &t(en, "举报办理进度查询", "Follow a report"), &b)
 }
 
 pub(super) fn ticket_page(
@@ -371,10 +372,5 @@ pub(super) fn ticket_page(
             go = t(en, "提交申领", "Claim"),
         );
     }
-    shell(
-        en,
-        &t(en, "举报办理进度", "Report progress"),
-        &b,
-        &format!("/complaints/status?lang={}", if en { "zh" } else { "en" }),
-    )
+    status_shell(en, &t(en, "举报办理进度", "Report progress"), &b)
 }

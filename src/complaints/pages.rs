@@ -2,6 +2,8 @@
 //! look-up and the reward claim. Each reads its form (`super::form`), calls one use case and renders
 //! (`super::html`). Chinese first; `lang=en` for English.
 
+use std::future::Future;
+
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
@@ -9,8 +11,9 @@ use utoipa::IntoParams;
 
 use super::form::{FormFields, TicketFields};
 use super::html::{form_page, lookup_form, receipt_page, t, ticket_page};
+use super::model::TicketView;
 use super::usecases;
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use crate::idempotency::IdempotencyKey;
 use crate::state::AppState;
 
@@ -106,6 +109,30 @@ pub async fn status_form(q: web::Query<StatusFormQuery>) -> HttpResponse {
     )
 }
 
+/// Runs `run` on a ticket once the look-up throttle lets it, and answers with the report's progress (with
+/// `note`, Chinese and English, above it) or the look-up form with the refusal.
+async fn ticket_answer(
+    req: &HttpRequest,
+    state: &AppState,
+    f: &TicketFields,
+    run: impl Future<Output = AppResult<TicketView>>,
+    note: Option<(&str, &str)>,
+) -> HttpResponse {
+    let en = f.lang.as_deref() == Some("en");
+    let result = async {
+        state.auth.limits.lookup(req)?;
+        run.await
+    }
+    .await;
+    match result {
+        Ok(v) => html(
+            StatusCode::OK,
+            ticket_page(en, &v, f, note.map(|(zh, e)| t(en, zh, e))),
+        ),
+        Err(e) => with_retry(html(status_of(&e), lookup_form(en, f, Some(&e))), &e),
+    }
+}
+
 fn with_retry(mut res: HttpResponse, err: &AppError) -> HttpResponse {
     if let Some(secs) = err.problem().retry_after {
         if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&secs.to_string()) {
@@ -129,16 +156,8 @@ pub async fn status_lookup(
     form: web::Form<TicketFields>,
 ) -> HttpResponse {
     let f = form.into_inner();
-    let en = f.lang.as_deref() == Some("en");
-    let result = async {
-        state.auth.limits.lookup(&req)?;
-        usecases::lookup(&state, f.ticket()).await
-    }
-    .await;
-    match result {
-        Ok(v) => html(StatusCode::OK, ticket_page(en, &v, &f, None)),
-        Err(e) => with_retry(html(status_of(&e), lookup_form(en, &f, Some(&e))), &e),
-    }
+    let run = async { usecases::lookup(&state, f.ticket()).await };
+    ticket_answer(&req, &state, &f, run, None).await
 }
 
 /// Claim a reward from the status page.
@@ -154,26 +173,10 @@ pub async fn claim(
     form: web::Form<TicketFields>,
 ) -> HttpResponse {
     let f = form.into_inner();
-    let en = f.lang.as_deref() == Some("en");
-    let result = async {
-        state.auth.limits.lookup(&req)?;
-        usecases::claim_reward(&state, f.claim()?).await
-    }
-    .await;
-    match result {
-        Ok(v) => html(
-            StatusCode::OK,
-            ticket_page(
-                en,
-                &v,
-                &f,
-                Some(t(
-                    en,
-                    "奖励申领已提交，承办部门将与您联系。",
-                    "Your claim has been recorded; the office will contact you.",
-                )),
-            ),
-        ),
-        Err(e) => with_retry(html(status_of(&e), lookup_form(en, &f, Some(&e))), &e),
-    }
+    let run = async { usecases::claim_reward(&state, f.claim()?).await };
+    let note = (
+        "奖励申领已提交，承办部门将与您联系。",
+        "Your claim has been recorded; the office will contact you.",
+    );
+    ticket_answer(&req, &state, &f, run, Some(note)).await
 }

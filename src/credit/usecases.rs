@@ -57,14 +57,27 @@ pub async fn list(
     org: uuid::Uuid,
     page: PageParams,
 ) -> AppResult<Page<CreditEvent>> {
+    read_file(state, actor, org, move |conn, id| {
+        let (items, total) = queries::list(conn, id, page)?;
+        Ok(Page::new(items, total, page))
+    })
+    .await
+}
+
+/// Reads an enterprise's credit file with `read`, once the enterprise is found in the caller's scope.
+async fn read_file<T: Send + 'static>(
+    state: &AppState,
+    actor: &Actor,
+    org: uuid::Uuid,
+    read: impl FnOnce(&mut DbConnection, &str) -> AppResult<T> + Send + 'static,
+) -> AppResult<T> {
     let scope = actor.authorize(Action::ReadCreditFile)?;
     let id = org.to_string();
     state
         .db
         .read(move |conn| {
             enterprise_in_scope(conn, &scope, &id)?;
-            let (items, total) = queries::list(conn, &id, page)?;
-            Ok(Page::new(items, total, page))
+            read(conn, &id)
         })
         .await
 }
@@ -112,22 +125,17 @@ pub async fn add(
 
 /// An enterprise's credit score, derived from its file (formula in docs/rules.md).
 pub async fn score(state: &AppState, actor: &Actor, org: uuid::Uuid) -> AppResult<CreditScore> {
-    let scope = actor.authorize(Action::ReadCreditFile)?;
-    let id = org.to_string();
-    state
-        .db
-        .read(move |conn| {
-            enterprise_in_scope(conn, &scope, &id)?;
-            let today = crate::time::today_china();
-            let events = queries::since(
-                conn,
-                &id,
-                today - chrono::Days::new(super::score::WINDOW_DAYS),
-            )?;
-            let severities = queries::violation_severities(conn, &events)?;
-            Ok(super::score::score(&id, today, &events, |v| {
-                severities.iter().find(|(id, _)| id == v).map(|(_, s)| *s)
-            }))
-        })
-        .await
+    read_file(state, actor, org, |conn, id| {
+        let today = crate::time::today_china();
+        let events = queries::since(
+            conn,
+            id,
+            today - chrono::Days::new(super::score::WINDOW_DAYS),
+        )?;
+        let severities = queries::violation_severities(conn, &events)?;
+        Ok(super::score::score(id, today, &events, |v| {
+            severities.iter().find(|(id, _)| id == v).map(|(_, s)| *s)
+        }))
+    })
+    .await
 }

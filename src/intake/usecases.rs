@@ -158,12 +158,8 @@ pub async fn list(
     actor: &Actor,
     page: PageParams,
 ) -> AppResult<Page<IntakeWithTags>> {
-    let scope = actor.authorize(Action::ReadSlaughterChain)?;
-    state
-        .db
-        .read(move |conn| {
-            crate::slaughterhouses::queries::page_over_houses(conn, &scope, page, queries::list)
-        })
+    let read = Action::ReadSlaughterChain;
+    crate::slaughterhouses::usecases::page_over_houses(state, actor, read, page, queries::list)
         .await
 }
 

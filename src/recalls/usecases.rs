@@ -133,25 +133,21 @@ pub async fn list(
     actor: &Actor,
     page: PageParams,
 ) -> AppResult<Page<RecallItem>> {
-    let scope = actor.authorize(Action::Recall)?;
-    state
-        .db
-        .read(move |conn| {
-            crate::slaughterhouses::queries::page_over_houses(
-                conn,
-                &scope,
-                page,
-                |conn, houses, page| {
-                    let (rows, total) = queries::page_of(conn, houses, page)?;
-                    let items = rows
-                        .into_iter()
-                        .map(|(recall, standing)| RecallItem { recall, standing })
-                        .collect();
-                    Ok((items, total))
-                },
-            )
-        })
-        .await
+    crate::slaughterhouses::usecases::page_over_houses(
+        state,
+        actor,
+        Action::Recall,
+        page,
+        |conn, houses, page| {
+            let (rows, total) = queries::page_of(conn, houses, page)?;
+            let items = rows
+                .into_iter()
+                .map(|(recall, standing)| RecallItem { recall, standing })
+                .collect();
+            Ok((items, total))
+        },
+    )
+    .await
 }
 
 /// A recall's report (in scope): lots reached, every holder with what it was to pull, its acknowledgement,

@@ -1,9 +1,9 @@
 //! The receipts a vendor has issued, newest first.
 
-use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::model::Receipt;
+use super::queries::{HeadRow, LineRow, HEAD, LINE};
 use crate::db::DbConnection;
 use crate::schema::{receipt_lines, receipts};
 
@@ -18,29 +18,18 @@ pub fn of_seller(
         .filter(receipts::seller_id.eq(seller))
         .count()
         .get_result(conn)?;
-    let heads: Vec<(String, String, String, NaiveDateTime, Option<String>)> = receipts::table
+    let heads: Vec<HeadRow> = receipts::table
         .filter(receipts::seller_id.eq(seller))
         .order((receipts::issued_at.desc(), receipts::id.asc()))
         .limit(limit)
         .offset(offset)
-        .select((
-            receipts::id,
-            receipts::number,
-            receipts::seller_id,
-            receipts::issued_at,
-            receipts::recorded_by,
-        ))
+        .select(HEAD)
         .load(conn)?;
     let ids: Vec<&String> = heads.iter().map(|h| &h.0).collect();
-    let lines: Vec<(String, String, i64, i64)> = receipt_lines::table
+    let lines: Vec<LineRow> = receipt_lines::table
         .filter(receipt_lines::receipt_id.eq_any(ids))
         .order((receipt_lines::receipt_id.asc(), receipt_lines::lot_id.asc()))
-        .select((
-            receipt_lines::receipt_id,
-            receipt_lines::lot_id,
-            receipt_lines::weight_g,
-            receipt_lines::price_fen,
-        ))
+        .select(LINE)
         .load(conn)?;
     let items = super::queries::assemble(heads, &lines);
     Ok((items, total))

@@ -9,21 +9,9 @@ use crate::schema::{receipt_lines, receipts};
 
 /// One receipt by number, with its lines.
 pub fn find(conn: &mut crate::db::DbConnection, number: &str) -> AppResult<Receipt> {
-    let (id, number, seller_id, issued_at, recorded_by): (
-        String,
-        String,
-        String,
-        NaiveDateTime,
-        Option<String>,
-    ) = receipts::table
+    let (id, number, seller_id, issued_at, recorded_by): HeadRow = receipts::table
         .filter(receipts::number.eq(number.trim().to_uppercase()))
-        .select((
-            receipts::id,
-            receipts::number,
-            receipts::seller_id,
-            receipts::issued_at,
-            receipts::recorded_by,
-        ))
+        .select(HEAD)
         .first(conn)
         .optional()?
         .ok_or_else(|| AppError::not_found("销售凭据", "receipt"))?;
@@ -51,6 +39,34 @@ pub type HeadRow = (String, String, String, NaiveDateTime, Option<String>);
 /// A receipt line as loaded: receipt id, lot id, weight, price.
 pub type LineRow = (String, String, i64, i64);
 
+/// The columns of a receipt's head, loaded as a `HeadRow`.
+pub const HEAD: (
+    receipts::id,
+    receipts::number,
+    receipts::seller_id,
+    receipts::issued_at,
+    receipts::recorded_by,
+) = (
+    receipts::id,
+    receipts::number,
+    receipts::seller_id,
+    receipts::issued_at,
+    receipts::recorded_by,
+);
+
+/// The columns of a receipt line, loaded as a `LineRow`.
+pub const LINE: (
+    receipt_lines::receipt_id,
+    receipt_lines::lot_id,
+    receipt_lines::weight_g,
+    receipt_lines::price_fen,
+) = (
+    receipt_lines::receipt_id,
+    receipt_lines::lot_id,
+    receipt_lines::weight_g,
+    receipt_lines::price_fen,
+);
+
 /// Receipts from their heads and the lines of those heads.
 pub fn assemble(heads: Vec<HeadRow>, lines: &[LineRow]) -> Vec<Receipt> {
     heads
@@ -76,24 +92,10 @@ pub fn assemble(heads: Vec<HeadRow>, lines: &[LineRow]) -> Vec<Receipt> {
 
 /// Every receipt with its lines (for audit verification).
 pub fn all(conn: &mut crate::db::DbConnection) -> QueryResult<Vec<Receipt>> {
-    type Row = (String, String, String, NaiveDateTime, Option<String>);
-    let heads: Vec<Row> = receipts::table
-        .select((
-            receipts::id,
-            receipts::number,
-            receipts::seller_id,
-            receipts::issued_at,
-            receipts::recorded_by,
-        ))
-        .load(conn)?;
-    let lines: Vec<(String, String, i64, i64)> = receipt_lines::table
+    let heads: Vec<HeadRow> = receipts::table.select(HEAD).load(conn)?;
+    let lines: Vec<LineRow> = receipt_lines::table
         .order((receipt_lines::receipt_id.asc(), receipt_lines::lot_id.asc()))
-        .select((
-            receipt_lines::receipt_id,
-            receipt_lines::lot_id,
-            receipt_lines::weight_g,
-            receipt_lines::price_fen,
-        ))
+        .select(LINE)
         .load(conn)?;
     Ok(assemble(heads, &lines))
 }

@@ -286,6 +286,28 @@ pub async fn change_status(
         .await
 }
 
+/// One page of a list of records kept per slaughterhouse, over the slaughterhouses the caller may read for
+/// `action` (batches, intakes, recalls).
+pub async fn page_over_houses<T: Send + 'static>(
+    state: &AppState,
+    actor: &Actor,
+    action: Action,
+    page: PageParams,
+    list: impl FnOnce(
+            &mut crate::db::DbConnection,
+            &[String],
+            PageParams,
+        ) -> diesel::QueryResult<(Vec<T>, i64)>
+        + Send
+        + 'static,
+) -> AppResult<Page<T>> {
+    let scope = actor.authorize(action)?;
+    state
+        .db
+        .read(move |conn| queries::page_over_houses(conn, &scope, page, list))
+        .await
+}
+
 /// Reads something kept per slaughterhouse, once the slaughterhouse is found in the caller's scope.
 async fn read_of_house<T: Send + 'static>(
     state: &AppState,

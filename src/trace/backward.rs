@@ -10,7 +10,7 @@ use super::access;
 use super::flow::{self, Keep};
 use super::model::{node_id, NodeKind, TraceGraph, TraceStart};
 use super::nodes::TraceBuilder;
-use super::queries::{self, Circulation};
+use super::queries::{self, sorted, Circulation};
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
 use crate::ledger::model::LedgerEntry;
@@ -29,12 +29,6 @@ pub enum BackwardStart {
     ReceiptId(String),
     /// A receipt, by its number.
     ReceiptNo(String),
-}
-
-fn sorted(mut v: Vec<String>) -> Vec<String> {
-    v.sort();
-    v.dedup();
-    v
 }
 
 /// The lots (and the holder, `None` for the one that made it) where the trace ends downstream, and the
@@ -201,22 +195,7 @@ pub fn trace(
         .into_iter()
         .filter(|(_, t)| seen_tags.contains(t.as_str()))
         .collect();
-    let products = queries::product_certificates(
-        conn,
-        &sorted(
-            lots.iter()
-                .map(|l| l.product_certificate_id.clone())
-                .collect(),
-        ),
-    )?;
-    let inspections = queries::inspection_certificates(
-        conn,
-        &sorted(
-            lots.iter()
-                .map(|l| l.inspection_certificate_id.clone())
-                .collect(),
-        ),
-    )?;
+    let (products, inspections) = queries::lot_certificates(conn, &lots)?;
     let mut tb = TraceBuilder::default();
     tb.slaughter_side(&certificates, &listed, &intakes, &seen, &draws, &batches);
     tb.batch_certificates(&products, &inspections);

@@ -105,18 +105,36 @@ pub fn add(
     records(tb, lots, circ, keep);
 }
 
+/// The lot lines of documents (shipments, receipts), by document; each document's node gets them as its
+/// `lines` attribute, sorted by lot.
+#[derive(Default)]
+struct Lines<'a>(BTreeMap<&'a str, Vec<Value>>);
+
+impl<'a> Lines<'a> {
+    fn add(&mut self, doc: &'a str, lot: &str, weight_g: i64) {
+        self.0
+            .entry(doc)
+            .or_default()
+            .push(json!({"lot": lot, "weight_g": weight_g}));
+    }
+
+    fn set_on(self, tb: &mut TraceBuilder, kind: NodeKind) {
+        for (id, mut l) in self.0 {
+            l.sort_by_key(|v| v["lot"].as_str().unwrap_or_default().to_string());
+            tb.g.set_attr(&node_id(kind, id), "lines", Value::Array(l));
+        }
+    }
+}
+
 fn shipments(tb: &mut TraceBuilder, circ: &Circulation, keep: &Keep) {
-    let mut lines: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    let mut lines = Lines::default();
     for row in &circ.shipments {
         let s = &row.shipment;
         if !kept(&keep.shipments, &(s.id.clone(), row.lot_id.clone())) {
             continue;
         }
         let lot = node_id(NodeKind::Lot, &row.lot_id);
-        lines
-            .entry(s.id.as_str())
-            .or_default()
-            .push(json!({"lot": lot, "weight_g": row.weight_g}));
+        lines.add(&s.id, &lot, row.weight_g);
         let seller = tb.org(&s.seller_id);
         let buyer = tb.org(&s.buyer_id);
         let id = tb.g.node(
@@ -136,10 +154,7 @@ fn shipments(tb: &mut TraceBuilder, circ: &Circulation, keep: &Keep) {
         tb.g.edge(&seller, &id, "sent");
         tb.g.edge(&id, &buyer, "delivered_to");
     }
-    for (id, mut l) in lines {
-        l.sort_by_key(|v| v["lot"].as_str().unwrap_or_default().to_string());
-        tb.g.set_attr(&node_id(NodeKind::Shipment, id), "lines", Value::Array(l));
-    }
+    lines.set_on(tb, NodeKind::Shipment);
 }
 
 fn records(tb: &mut TraceBuilder, lots: &[Lot], circ: &Circulation, keep: &Keep) {
@@ -178,16 +193,13 @@ fn records(tb: &mut TraceBuilder, lots: &[Lot], circ: &Circulation, keep: &Keep)
         tb.g.edge(&node_id(NodeKind::Lot, &e.lot_id), &id, "recorded_in");
         tb.g.edge(&buyer, &id, "kept");
     }
-    let mut lines: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    let mut lines = Lines::default();
     for r in &circ.receipts {
         if !kept(&keep.receipts, &r.receipt_id) {
             continue;
         }
         let lot = node_id(NodeKind::Lot, &r.lot_id);
-        lines
-            .entry(r.receipt_id.as_str())
-            .or_default()
-            .push(json!({"lot": lot, "weight_g": r.weight_g}));
+        lines.add(&r.receipt_id, &lot, r.weight_g);
         let seller = tb.org(&r.seller_id);
         let id = tb.g.node(
             NodeKind::Receipt,
@@ -203,10 +215,7 @@ fn records(tb: &mut TraceBuilder, lots: &[Lot], circ: &Circulation, keep: &Keep)
         tb.g.edge(&lot, &id, "sold_on");
         tb.g.edge(&seller, &id, "issued");
     }
-    for (id, mut l) in lines {
-        l.sort_by_key(|v| v["lot"].as_str().unwrap_or_default().to_string());
-        tb.g.set_attr(&node_id(NodeKind::Receipt, id), "lines", Value::Array(l));
-    }
+    lines.set_on(tb, NodeKind::Receipt);
     let in_trace: BTreeSet<&str> = lots.iter().map(|l| l.id.as_str()).collect();
     for d in &circ.disposals {
         let by_holder = keep

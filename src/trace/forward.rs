@@ -6,7 +6,7 @@ use super::access;
 use super::flow::{self, Keep};
 use super::model::{node_id, NodeKind, TraceGraph, TraceStart};
 use super::nodes::TraceBuilder;
-use super::queries;
+use super::queries::{self, sorted};
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
 use crate::policy::Scope;
@@ -35,12 +35,6 @@ struct Upstream {
     intakes: Vec<String>,
     seen: Vec<(String, String)>,
     batches: Vec<String>,
-}
-
-fn sorted(mut v: Vec<String>) -> Vec<String> {
-    v.sort();
-    v.dedup();
-    v
 }
 
 fn check_tag(tag: &str) -> AppResult<()> {
@@ -171,22 +165,7 @@ pub fn trace(conn: &mut DbConnection, scope: &Scope, start: ForwardStart) -> App
     // Disposals of a batch's own heads belong to a trace of the batch, not of one of its lots.
     let whole_batches: &[String] = if from_lot { &[] } else { &batch_ids };
     let circ = queries::circulation(conn, &lots, whole_batches, &ancestors)?;
-    let products = queries::product_certificates(
-        conn,
-        &sorted(
-            lots.iter()
-                .map(|l| l.product_certificate_id.clone())
-                .collect(),
-        ),
-    )?;
-    let inspections = queries::inspection_certificates(
-        conn,
-        &sorted(
-            lots.iter()
-                .map(|l| l.inspection_certificate_id.clone())
-                .collect(),
-        ),
-    )?;
+    let (products, inspections) = queries::lot_certificates(conn, &lots)?;
     tb.batch_certificates(&products, &inspections);
     flow::add(
         &mut tb,

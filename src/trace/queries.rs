@@ -122,6 +122,37 @@ pub fn certificates_listing(conn: &mut DbConnection, tag: &str) -> QueryResult<V
         .load(conn)
 }
 
+/// Ids sorted, each once.
+pub fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// The product and inspection certificates the lots were cut under.
+pub fn lot_certificates(
+    conn: &mut DbConnection,
+    lots: &[Lot],
+) -> QueryResult<(Vec<ProductCertificate>, Vec<InspectionCertificate>)> {
+    let products = product_certificates(
+        conn,
+        &sorted(
+            lots.iter()
+                .map(|l| l.product_certificate_id.clone())
+                .collect(),
+        ),
+    )?;
+    let inspections = inspection_certificates(
+        conn,
+        &sorted(
+            lots.iter()
+                .map(|l| l.inspection_certificate_id.clone())
+                .collect(),
+        ),
+    )?;
+    Ok((products, inspections))
+}
+
 /// Product certificates (产品A/B) by id.
 pub fn product_certificates(
     conn: &mut DbConnection,
