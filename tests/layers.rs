@@ -67,6 +67,8 @@ const TABLE: &[(&str, Layer)] = &[
     ("complaints/views.rs", Layer::Web),
     ("idempotency/key.rs", Layer::Web),
     ("body.rs", Layer::Web),
+    ("openapi.rs", Layer::Web),
+    ("openapi_constraints.rs", Layer::Web),
     ("idempotency/extract.rs", Layer::Web),
     ("limits.rs", Layer::Web),
     // Domain rules.
