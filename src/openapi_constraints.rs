@@ -11,7 +11,10 @@ const REQUIRED_TEXT: &str =
     r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$";
 /// A required text of several lines: some visible character, no control characters but newline and tab
 /// (`validate::bounded`).
-const REQUIRED_LINES: &str = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*\S[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$";
+const REQUIRED_LINES: &str =
+    r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b-\x1f\x7f-\x9f]*$";
+/// An optional text of several lines: no control characters but newline and tab; empty is absent.
+const OPTIONAL_LINES: &str = r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$";
 /// A text query parameter: no control characters.
 const QUERY_TEXT: &str = r"^[^\x00-\x1f\x7f-\x9f]*$";
 /// An `Idempotency-Key`: visible ASCII, spaces inside only (`idempotency::key`).
@@ -34,8 +37,26 @@ fn field_rule(schema: &str, field: &str) -> Option<Value> {
             json!({"format": "date-time"})
         }
         (_, "phone" | "reporter_phone") => json!({"pattern": PHONE}),
-        ("FileRequest", "description") => {
-            json!({"minLength": 1, "maxLength": 2000, "pattern": REQUIRED_LINES})
+        // GB 32100-2015: 18 characters of its alphabet, the 3rd to 8th digits (the check character is not
+        // stated: a wrong one is 422 invalid_uscc).
+        ("DesignateRequest", "uscc") => {
+            json!({"pattern": r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"})
+        }
+        // `auth::password::check_new`: 10 to 128 characters (and two kinds of character, not stated).
+        ("ChangePasswordRequest", "new_password") => json!({"minLength": 10, "maxLength": 128}),
+        ("CreateUser", "username") => json!({"pattern": r"^[a-z0-9._-]{3,64}$"}),
+        ("AmendRequest", "licence_no" | "address") => {
+            json!({"minLength": 1, "maxLength": 200, "pattern": REQUIRED_TEXT})
+        }
+        // Complaints (`validate::bounded` with each field's own length).
+        ("FileRequest", "description") | ("ConcludeRequest", "finding" | "reply") => required(2000),
+        ("ClaimRequest", "name") => required(50),
+        ("ClaimRequest", "account") => optional(60),
+        ("FileRequest", "work_order_no") => optional(40),
+        ("FileRequest", "place" | "subject_name") => optional(200),
+        ("FileRequest", "reporter_name") => optional(50),
+        ("NoteRequest" | "DispatchRequest" | "RewardRequest" | "PaidRequest", "note") => {
+            optional(1000)
         }
         ("NewAnimalCertificate" | "NewIntake", "ear_tags") => {
             json!({"items": {"type": "string", "pattern": r"^\d{15}$"}})
@@ -82,6 +103,16 @@ fn field_schema(schema: &str, field: &str) -> Option<Map<String, Value>> {
         _ => return None,
     };
     v.as_object().cloned()
+}
+
+/// A required text of several lines, at most `max` characters.
+fn required(max: usize) -> Value {
+    json!({"minLength": 1, "maxLength": max, "pattern": REQUIRED_LINES})
+}
+
+/// An optional text of several lines, at most `max` characters.
+fn optional(max: usize) -> Value {
+    json!({"maxLength": max, "pattern": OPTIONAL_LINES})
 }
 
 fn inspection_rule_codes() -> Vec<&'static str> {
