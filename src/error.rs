@@ -3,8 +3,9 @@
 //! Policy (after crates.io's errors module):
 //! - outside requests (start-up, command line) errors are `anyhow::Error`;
 //! - query functions return `diesel::QueryResult` and know nothing of HTTP;
-//! - domain code and handlers return [`AppResult`]; a refusal is an [`AppError::Problem`] with a stable
-//!   machine-readable `code` and a message in Chinese and English;
+//! - domain code and handlers return [`AppResult`]; a refusal is an [`AppError::Refused`]: a code of the one
+//!   enum [`crate::refusal::Code`] (stable, machine-readable, with its text in Chinese and English) and its
+//!   values. There is no free-form refusal: a code that is not in the enum does not compile;
 //! - every error reaches the client as `application/problem+json` (RFC 9457). diesel's `NotFound` becomes 404,
 //!   a unique-key clash 409; a database that cannot be reached (no connection in time, a dead connection, an
 //!   outage) 503 `database_unavailable`, one that misses the deadline 503 `database_timeout`, one with no
@@ -53,9 +54,6 @@ pub enum AppError {
     /// A refusal meant for the client: a code of [`crate::refusal::Code`] with its values and field errors.
     #[error("refused: {0}")]
     Refused(Box<Refusal>),
-    /// A refusal meant for the client.
-    #[error("{} ({}): {}", .0.code, .0.status, .0.detail_en)]
-    Problem(Box<Problem>),
     /// A database error; mapped to a status by its kind.
     #[error("database error: {0}")]
     Database(#[from] DieselError),
@@ -136,67 +134,14 @@ fn title_for(status: StatusCode) -> &'static str {
 }
 
 impl AppError {
-    /// A refusal with its status, stable code and message in both languages.
-    pub fn new(
-        status: StatusCode,
-        code: &str,
-        zh: impl Into<String>,
-        en: impl Into<String>,
-    ) -> Self {
-        AppError::Problem(Box::new(Problem {
-            type_uri: format!("urn:niuyang:problem:{code}"),
-            title: title_for(status).to_string(),
-            status: status.as_u16(),
-            code: code.to_string(),
-            detail: zh.into(),
-            detail_en: en.into(),
-            retry_after: None,
-            errors: Vec::new(),
-        }))
-    }
-
-    /// 400: the request itself is malformed.
-    pub fn bad_request(code: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, code, zh, en)
-    }
-
-    /// 422: well-formed, but breaks a rule.
-    pub fn unprocessable(code: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, zh, en)
-    }
-
-    /// 409: clashes with a record that exists.
-    pub fn conflict(code: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, code, zh, en)
-    }
-
     /// 404 for a record that does not exist or is out of the caller's scope (never tell them apart).
     pub fn not_found(what_zh: &str, what_en: &str) -> Self {
         Refusal::not_found(what_zh, what_en).into()
     }
 
-    /// 401: no valid credentials.
-    pub fn unauthenticated(code: &str, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, code, zh, en)
-    }
-
     /// 403: the caller's role may not do this.
     pub fn forbidden() -> Self {
         Code::Forbidden.into()
-    }
-
-    /// 429 with the seconds to wait.
-    pub fn too_many(
-        code: &str,
-        retry_after: u64,
-        zh: impl Into<String>,
-        en: impl Into<String>,
-    ) -> Self {
-        let mut e = Self::new(StatusCode::TOO_MANY_REQUESTS, code, zh, en);
-        if let AppError::Problem(p) = &mut e {
-            p.retry_after = Some(retry_after.max(1));
-        }
-        e
     }
 
     /// An internal error with its cause chain, for the log only.
@@ -214,7 +159,6 @@ impl AppError {
     pub fn refusal_code(&self) -> Option<Code> {
         match self {
             AppError::Refused(r) => Some(r.code),
-            AppError::Problem(p) => p.code.parse().ok(),
             _ => None,
         }
     }
@@ -228,7 +172,6 @@ impl AppError {
     pub fn problem(&self) -> Problem {
         match self {
             AppError::Refused(r) => problem_of(r),
-            AppError::Problem(p) => (**p).clone(),
             AppError::Database(DieselError::NotFound) => {
                 problem_of(&Refusal::not_found("记录", "record"))
             }

@@ -391,6 +391,126 @@ impl utoipa::ToSchema for PastDate {
     }
 }
 
+/// Characters a phone number may be written with between its digits: spaces, hyphens and parentheses.
+fn is_phone_separator(c: char) -> bool {
+    matches!(c, ' ' | '-' | '(' | ')')
+}
+
+/// A telephone number in mainland China, checked at the edge and kept in one form: its digits only.
+///
+/// It is one of:
+/// - a **mobile** number: 11 digits, `1`, then `3` to `9`, then 9 more (`13812345678`), optionally preceded
+///   by the country code `+86` or `0086`;
+/// - a **landline** with its area code: `0`, an area code of 2 or 3 more digits not starting with `0` (`20`
+///   Guangzhou, `755` Shenzhen), then a local number of 7 or 8 digits not starting with `0` or `1`
+///   (`02083123456`, `075523456789`): 10 to 12 digits in all.
+///
+/// The digits may be written with spaces, hyphens and parentheses anywhere among them (`138-1234-5678`,
+/// `(020) 8312 3456`, `+86 138 1234 5678`); those and the country code are dropped. Nothing else is
+/// accepted: no letters, no extension, no other country. [`PHONE_PATTERN`] says the same as a regular
+/// expression (the OpenAPI schema's `pattern`; a property test checks that both agree).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Phone(String);
+
+/// [`Phone`] as a regular expression over the text as written.
+pub const PHONE_PATTERN: &str = concat!(
+    r"^[ ()-]*(?:(?:\+|00)86[ ()-]*1[ ()-]*[3-9](?:[ ()-]*[0-9]){9}",
+    r"|1[ ()-]*[3-9](?:[ ()-]*[0-9]){9}",
+    r"|0[ ()-]*[1-9](?:[ ()-]*[0-9]){1,2}[ ()-]*[2-9](?:[ ()-]*[0-9]){6,7})[ ()-]*$"
+);
+
+impl Phone {
+    /// The number, if it is a mainland mobile or landline number as described on [`Phone`].
+    pub fn new(raw: &str) -> Result<Self, Refusal> {
+        let invalid = || Refusal::of(Code::InvalidPhone);
+        let body = raw.trim_start_matches(is_phone_separator);
+        let (international, rest) = match body
+            .strip_prefix("+86")
+            .or_else(|| body.strip_prefix("0086"))
+        {
+            Some(rest) => (true, rest),
+            None => (false, body),
+        };
+        if rest
+            .chars()
+            .any(|c| !(c.is_ascii_digit() || is_phone_separator(c)))
+        {
+            return Err(invalid());
+        }
+        let d: Vec<u8> = rest.bytes().filter(u8::is_ascii_digit).collect();
+        let mobile = d.len() == 11 && d[0] == b'1' && (b'3'..=b'9').contains(&d[1]);
+        let landline = !international
+            && d.len() >= 2
+            && d[0] == b'0'
+            && d[1] != b'0'
+            && [2usize, 3].iter().any(|&area| {
+                let local = d.get(1 + area..).unwrap_or(&[]);
+                (7..=8).contains(&local.len()) && (b'2'..=b'9').contains(&local[0])
+            });
+        if !(mobile || landline) {
+            return Err(invalid());
+        }
+        Ok(Phone(d.into_iter().map(char::from).collect()))
+    }
+
+    /// The digits.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The digits, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Phone {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = Cow::<str>::deserialize(d)?;
+        Phone::new(&s).map_err(to_serde)
+    }
+}
+
+impl utoipa::PartialSchema for Phone {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(SchemaType::new(Type::String))
+            .pattern(Some(PHONE_PATTERN))
+            .description(Some(
+                "中国大陆手机号（11 位，1 开头、第二位 3 至 9，可加 +86）或带区号的固定电话（0 + 2 至 3 位区号 + 7 至 8 位号码）；\
+                 数字间可有空格、连字符、括号，保存为纯数字 · a mainland mobile number (11 digits, 1 then 3 to 9; +86 \
+                 allowed) or a landline with its area code (0, 2 or 3 digits, then 7 or 8); spaces, hyphens and \
+                 parentheses between digits are dropped, the digits kept",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Phone {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("Phone")
+    }
+}
+
+/// For an optional field of an edge type read from a string (`#[serde(default, deserialize_with =
+/// "crate::input::blank_as_none")]`): absent, `null` or only white space is `None`, as a form's empty field
+/// is; anything else must be a valid value.
+pub fn blank_as_none<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    use serde::de::IntoDeserializer;
+    match Option::<String>::deserialize(d)? {
+        Some(s) if !s.trim().is_empty() => {
+            let de: de::value::StringDeserializer<D::Error> = s.into_deserializer();
+            T::deserialize(de).map(Some)
+        }
+        _ => Ok(None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -453,5 +573,100 @@ mod tests {
     fn totals_do_not_wrap() {
         assert_eq!(checked_total([i64::MAX, 1]), None);
         assert_eq!(checked_total([2, 3]), Some(5));
+    }
+    #[test]
+    fn phones_are_mainland_mobiles_or_landlines_with_their_area_code() {
+        let ok = |s: &str| Phone::new(s).map(Phone::into_string);
+        assert_eq!(ok(" 138-1234 1234 "), Ok("13812341234".into()));
+        assert_eq!(ok("+86 138 1234 1234"), Ok("13812341234".into()));
+        assert_eq!(ok("0086-13812341234"), Ok("13812341234".into()));
+        assert_eq!(ok("(020) 8312 3456"), Ok("02083123456".into()));
+        assert_eq!(ok("0755-2345-6789"), Ok("075523456789".into()));
+        assert_eq!(ok("0769-2345678"), Ok("07692345678".into()));
+        for bad in [
+            "call me",
+            "",
+            "12345",
+            "12812341234",
+            "1381234123",
+            "138123412345",
+            "+86 020 83123456",
+            "83123456",
+            "020-1312345",
+            "00-83123456",
+            "+1 212 555 0100",
+            "138１2341234",
+            "13812341234 ext 1",
+            "+ 86 13812341234",
+            "\t13812341234",
+        ] {
+            assert_eq!(
+                ok(bad).map_err(|r| r.code),
+                Err(Code::InvalidPhone),
+                "{bad:?}"
+            );
+        }
+    }
+
+    /// Does the OpenAPI schema's pattern accept `s`?
+    fn pattern_accepts(s: &str) -> bool {
+        let schema = serde_json::json!({"type": "string", "pattern": PHONE_PATTERN});
+        jsonschema::is_valid(&schema, &serde_json::json!(s))
+    }
+
+    fn phone_like() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::string::string_regex(r"[+]?[0-9 ()-]{0,18}").unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// A valid number, written with random separators and prefix.
+    fn valid_phone() -> impl proptest::strategy::Strategy<Value = (String, String)> {
+        use proptest::prelude::*;
+        let mobile = "1[3-9][0-9]{9}";
+        let landline = "0[1-9][0-9]{1,2}[2-9][0-9]{6,7}";
+        (
+            prop_oneof![
+                proptest::string::string_regex(mobile).unwrap_or_else(|e| panic!("{e}")),
+                proptest::string::string_regex(landline).unwrap_or_else(|e| panic!("{e}")),
+            ],
+            proptest::collection::vec(
+                prop_oneof![Just(""), Just(" "), Just("-"), Just("("), Just(")")],
+                13,
+            ),
+            prop_oneof![Just(""), Just("+86"), Just("0086 ")],
+        )
+            .prop_map(|(digits, seps, prefix)| {
+                let prefix = if digits.starts_with('1') { prefix } else { "" };
+                let written: String = digits
+                    .chars()
+                    .zip(seps.iter())
+                    .map(|(c, s)| format!("{c}{s}"))
+                    .collect();
+                (format!("{prefix}{written}"), digits)
+            })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_refused_cleanly_or_parsed_into_digits_that_parse_again(s in "(?s).{0,30}") {
+            if let Ok(p) = Phone::new(&s) {
+                proptest::prop_assert!(p.as_str().bytes().all(|b| b.is_ascii_digit()));
+                proptest::prop_assert_eq!(Phone::new(p.as_str()), Ok(p.clone()));
+            }
+        }
+
+        #[test]
+        fn the_parser_accepts_exactly_what_the_schema_pattern_accepts(s in phone_like()) {
+            let parsed = Phone::new(&s);
+            proptest::prop_assert_eq!(parsed.is_ok(), pattern_accepts(&s), "{:?}", s);
+            if let Ok(p) = parsed {
+                proptest::prop_assert_eq!(Phone::new(p.as_str()), Ok(p.clone()));
+            }
+        }
+
+        #[test]
+        fn a_valid_number_however_written_reads_as_its_digits((written, digits) in valid_phone()) {
+            proptest::prop_assert_eq!(Phone::new(&written).map(Phone::into_string), Ok(digits.clone()));
+            proptest::prop_assert!(pattern_accepts(&written), "{:?}", written);
+        }
     }
 }

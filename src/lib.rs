@@ -21,6 +21,7 @@ pub mod epcis;
 pub mod error;
 pub mod health;
 pub mod idempotency;
+pub mod identifiers;
 pub mod input;
 pub mod intake;
 pub mod ledger;

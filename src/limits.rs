@@ -70,7 +70,7 @@ impl RateLimits {
         zh: &str,
         en: &str,
     ) -> AppResult<()> {
-        let client = crate::auth::extract::client_address(req, &self.trusted);
+        let client = crate::auth::client::client_address(req, &self.trusted);
         if limiter.len() > 100_000 {
             limiter.retain_recent();
         }

@@ -144,6 +144,7 @@ codes! {
     InvalidField = (Unprocessable, "{what}：{rule}", "{field} {rule_en}"),
     WorkOrderRequired = (Unprocessable, "电话举报须填写 12345 工单号", "a phone complaint needs its 12345 work-order number"),
     WorkOrderNotAllowed = (Unprocessable, "网上举报无需填写工单号", "work_order_no is only for complaints entered by the hotline"),
+    InvalidWorkOrderNo = (Unprocessable, "12345 工单号须为 1 至 40 个字母、数字或 - _ . /，以字母或数字开头", "a 12345 work-order number is 1 to 40 letters, digits or - _ . /, starting with a letter or digit"),
     RewardAlreadyClaimed = (Conflict, "奖励已申领，请勿重复申领", "the reward has already been claimed"),
     OfficerNotEligible = (Unprocessable, "只能派给{side}（本区或市级）的执法人员", "the officer must be an inspector or regulator of the receiving administration"),
     RewardAlreadyPaid = (Conflict, "奖励已支付", "the reward has already been paid"),

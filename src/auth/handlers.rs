@@ -5,7 +5,8 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::extract::{client_address, PendingActor};
+use super::client::client_address;
+use super::extract::PendingActor;
 use super::usecases::{self, ChangePasswordRequest, LoginRequest, TokenResponse};
 use crate::body::Json;
 use crate::error::{AppResult, Problem};

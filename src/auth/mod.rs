@@ -4,6 +4,7 @@
 //! do) lives in `policy.rs`.
 
 pub mod checks;
+pub mod client;
 pub mod extract;
 pub mod handlers;
 pub mod password;

@@ -5,6 +5,7 @@ use chrono::{Days, NaiveDate};
 
 use super::model::AnimalCertificateType;
 use crate::config::RuleSettings;
+use crate::identifiers::EarTag;
 use crate::refusal::{Code, Refusal};
 use crate::slaughterhouses::model::Species;
 
@@ -16,23 +17,20 @@ fn species_digit(s: Species) -> char {
     }
 }
 
-/// Check one ear tag against the species it should belong to.
-pub fn check_ear_tag(tag: &str, species: Species) -> Result<(), Refusal> {
-    if tag.len() != 15 || !tag.chars().all(|c| c.is_ascii_digit()) {
-        return Err(Refusal::of(Code::InvalidEarTag).with("tag", tag));
-    }
-    if !tag.starts_with(species_digit(species)) {
+/// Check one ear tag (15 digits, checked at the edge) against the species it should belong to.
+pub fn check_ear_tag(tag: &EarTag, species: Species) -> Result<(), Refusal> {
+    if !tag.as_str().starts_with(species_digit(species)) {
         return Err(Refusal::of(Code::EarTagSpeciesMismatch).with("tag", tag));
     }
     Ok(())
 }
 
-/// Normalise and check a list of ear tags: trimmed, each valid for the species, no repeats. Sorted.
-pub fn check_ear_tags(tags: &[String], species: Species) -> Result<Vec<String>, Refusal> {
-    let mut out: Vec<String> = tags.iter().map(|t| t.trim().to_string()).collect();
-    for t in &out {
+/// Check a list of ear tags: each of the species, no repeats. Sorted.
+pub fn check_ear_tags(tags: &[EarTag], species: Species) -> Result<Vec<String>, Refusal> {
+    for t in tags {
         check_ear_tag(t, species)?;
     }
+    let mut out: Vec<String> = tags.iter().map(|t| t.as_str().to_string()).collect();
     out.sort();
     if let Some(w) = out.windows(2).find(|w| w[0] == w[1]) {
         return Err(Refusal::of(Code::DuplicateEarTag).with("tag", &w[0]));
@@ -62,29 +60,22 @@ mod tests {
 
     #[test]
     fn ear_tags_are_15_digits_with_the_species_digit() {
-        assert!(check_ear_tag("244010100000001", Species::Cattle).is_ok());
+        let tag = |t: &str| EarTag::parse(t).unwrap();
+        assert!(check_ear_tag(&tag("244010100000001"), Species::Cattle).is_ok());
         assert_eq!(
-            check_ear_tag("344010100000001", Species::Cattle)
+            check_ear_tag(&tag("344010100000001"), Species::Cattle)
                 .unwrap_err()
                 .code
                 .as_str(),
             "ear_tag_species_mismatch"
         );
-        assert_eq!(
-            check_ear_tag("24401010000001", Species::Cattle)
-                .unwrap_err()
-                .code
-                .as_str(),
-            "invalid_ear_tag"
-        );
-        assert_eq!(
-            check_ear_tag("24401010000000A", Species::Cattle)
-                .unwrap_err()
-                .code
-                .as_str(),
-            "invalid_ear_tag"
-        );
-        let dup = vec!["344010100000001".to_string(), "344010100000001".to_string()];
+        for bad in ["24401010000001", "24401010000000A"] {
+            assert_eq!(
+                EarTag::parse(bad).unwrap_err().code.as_str(),
+                "invalid_ear_tag"
+            );
+        }
+        let dup = vec![tag("344010100000001"), tag(" 344010100000001")];
         assert_eq!(
             check_ear_tags(&dup, Species::Sheep)
                 .unwrap_err()

@@ -10,6 +10,7 @@ use super::model::{AnimalCertificate, AnimalCertificateType, CertificateWithTags
 use super::queries;
 use crate::error::{AppError, AppResult};
 use crate::idempotency::{self, Answer, Bound};
+use crate::identifiers::EarTag;
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor};
 use crate::refusal::{Code, Refusal};
@@ -44,7 +45,7 @@ pub struct NewAnimalCertificate {
     pub issued_at: DateTime<FixedOffset>,
     /// Ear tags certified (15 digits each), at most one per head.
     #[serde(default)]
-    pub ear_tags: Vec<String>,
+    pub ear_tags: Vec<EarTag>,
 }
 
 /// Filters of the certificate list.

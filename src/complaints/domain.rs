@@ -4,7 +4,9 @@
 use rand::Rng;
 use sha2::{Digest, Sha256};
 
-use super::model::{Category, ComplaintStatus, EventKind, Side};
+use chrono::NaiveDate;
+
+use super::model::{Category, Complaint, ComplaintEvent, ComplaintStatus, EventKind, Side};
 use crate::error::{AppError, AppResult};
 use crate::organisations::model::OrgKind;
 use crate::policy::Role;
@@ -110,18 +112,63 @@ pub fn require_mover(kind: EventKind, who: &[Mover]) -> AppResult<()> {
     }
 }
 
-/// A phone number as given: digits (a leading `+` kept), spaces and hyphens dropped; 5 to 20 digits.
-pub fn normalise_phone(raw: &str) -> AppResult<String> {
-    let t = raw.trim();
-    let plus = t.starts_with('+');
-    let digits: String = t.chars().filter(|c| c.is_ascii_digit()).collect();
-    let junk = t
-        .chars()
-        .any(|c| !(c.is_ascii_digit() || matches!(c, ' ' | '-' | '+' | '(' | ')')));
-    if junk || !(5..=20).contains(&digits.len()) {
-        return Err(Code::InvalidPhone.into());
+/// Where a complaint's moves leave it.
+#[derive(Debug, Clone)]
+pub struct State {
+    /// Status now.
+    pub status: ComplaintStatus,
+    /// The officer assigned now.
+    pub officer_id: Option<String>,
+    /// Every user who dispatched it.
+    pub dispatchers: Vec<String>,
+    /// The last move's number.
+    pub last_seq: i32,
+    /// The reply.
+    pub reply: Option<String>,
+    /// Reward granted.
+    pub reward_fen: Option<i64>,
+    /// Claimed?
+    pub claimed: bool,
+    /// Paid on.
+    pub paid_on: Option<NaiveDate>,
+}
+
+/// Add up the moves (in order).
+pub fn state(events: &[ComplaintEvent]) -> State {
+    let mut s = State {
+        status: ComplaintStatus::Received,
+        officer_id: None,
+        dispatchers: Vec::new(),
+        last_seq: 0,
+        reply: None,
+        reward_fen: None,
+        claimed: false,
+        paid_on: None,
+    };
+    for e in events {
+        s.status = e.status;
+        s.last_seq = e.seq;
+        match e.kind {
+            EventKind::Dispatched => {
+                s.officer_id = e.officer_id.clone();
+                if let Some(a) = &e.actor_id {
+                    s.dispatchers.push(a.clone());
+                }
+            }
+            EventKind::Substantiated | EventKind::Unsubstantiated => s.reply = e.reply.clone(),
+            EventKind::Rewarded => s.reward_fen = e.reward_fen,
+            EventKind::RewardClaimed => s.claimed = true,
+            EventKind::RewardPaid => s.paid_on = e.paid_on,
+            _ => {}
+        }
     }
-    Ok(if plus { format!("+{digits}") } else { digits })
+    s
+}
+
+/// Past a deadline it has not met, on `today`?
+pub fn overdue(c: &Complaint, s: &State, today: NaiveDate) -> bool {
+    (s.status == ComplaintStatus::Received && today > c.dispatch_due)
+        || (!s.status.concluded() && today > c.conclude_due)
 }
 
 /// A phone number masked: the first three and last four digits kept (138****1234).
@@ -234,12 +281,6 @@ mod tests {
         assert_eq!(mask_phone("12345"), "****");
         assert_eq!(mask_name("张三丰"), "张**");
         assert_eq!(mask_name("李"), "李*");
-        assert_eq!(normalise_phone(" 138-1234 1234 ").unwrap(), "13812341234");
-        assert_eq!(
-            normalise_phone("+86 138 1234 1234").unwrap(),
-            "+8613812341234"
-        );
-        assert!(normalise_phone("call me").is_err());
     }
 
     #[test]

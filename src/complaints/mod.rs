@@ -5,10 +5,14 @@
 
 pub mod demo;
 pub mod domain;
+pub mod fields;
+pub mod form;
 pub mod handlers;
+pub mod html;
 pub mod model;
 pub mod outcome;
 pub mod pages;
 pub mod queries;
 pub mod retention;
+pub mod usecases;
 pub mod views;

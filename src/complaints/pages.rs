@@ -1,42 +1,18 @@
 //! The complaint pages (no JavaScript): the form, the receipt with ticket number and access code, the status
-//! look-up and the reward claim. Chinese first; `lang=en` for English.
-
-use std::fmt::Write as _;
+//! look-up and the reward claim. Each reads its form (`super::form`), calls one use case and renders
+//! (`super::html`). Chinese first; `lang=en` for English.
 
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
-use strum::IntoEnumIterator;
 use utoipa::IntoParams;
 
-use super::handlers::{claim_reward, file, ClaimRequest, FileRequest};
-use super::model::{Category, Channel, ComplaintStatus, TicketView};
-use crate::error::{AppError, AppResult};
+use super::form::{FormFields, TicketFields};
+use super::html::{form_page, lookup_form, receipt_page, t, ticket_page};
+use super::usecases;
+use crate::error::AppError;
 use crate::idempotency::IdempotencyKey;
-use crate::lots::labels::escape_html;
-use crate::organisations::model::District;
 use crate::state::AppState;
-use crate::validate::invalid_field;
-
-fn t(en: bool, zh: &str, e: &str) -> String {
-    if en { e } else { zh }.to_string()
-}
-
-fn shell(en: bool, title: &str, body: &str, switch_to: &str) -> String {
-    format!(
-        "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title}</title><style>\
-         body{{font-family:sans-serif;margin:0;color:#111;line-height:1.5}} main{{padding:1rem;max-width:40rem;margin:auto}}\
-         label{{display:block;margin-top:.8rem;font-weight:bold}} input,select,textarea{{width:100%;font-size:1rem;padding:.4rem;box-sizing:border-box}}\
-         button{{margin-top:1rem;font-size:1.1rem;padding:.6rem 1.2rem}} .err{{background:#fde8e7;border:2px solid #b3261e;padding:.8rem}}\
-         .ok{{background:#e6f4ea;border:2px solid #1b7f3b;padding:.8rem}} .code{{font-size:1.4rem;font-family:monospace}}\
-         .lang{{text-align:right}} small{{color:#555}} dl{{display:grid;grid-template-columns:8em 1fr;gap:.3rem .8rem}} dd{{margin:0}}</style></head>\
-         <body><main><div class=\"lang\"><a href=\"{switch_to}\">{other}</a></div><h1>{title}</h1>{body}</main></body></html>",
-        lang = if en { "en" } else { "zh-CN" },
-        title = escape_html(title),
-        other = if en { "中文" } else { "English" },
-    )
-}
 
 fn html(status: StatusCode, page: String) -> HttpResponse {
     HttpResponse::build(status)
@@ -45,178 +21,8 @@ fn html(status: StatusCode, page: String) -> HttpResponse {
         .body(page)
 }
 
-fn error_box(en: bool, err: &AppError) -> String {
-    let p = err.problem();
-    format!(
-        "<p class=\"err\" role=\"alert\">{}</p>",
-        escape_html(if en { &p.detail_en } else { &p.detail })
-    )
-}
-
 fn status_of(err: &AppError) -> StatusCode {
     StatusCode::from_u16(err.problem().status).unwrap_or(StatusCode::BAD_REQUEST)
-}
-
-/// The form's fields, all as text so that any submission reaches the checks (and its messages).
-#[derive(Debug, Default, Clone, Deserialize, IntoParams)]
-pub struct FormFields {
-    /// Category.
-    pub category: Option<String>,
-    /// What happened.
-    pub description: Option<String>,
-    /// Where.
-    pub place: Option<String>,
-    /// District.
-    pub district: Option<String>,
-    /// Business named.
-    pub subject_name: Option<String>,
-    /// Trace code.
-    pub code: Option<String>,
-    /// Name.
-    pub reporter_name: Option<String>,
-    /// Phone.
-    pub reporter_phone: Option<String>,
-    /// Language.
-    pub lang: Option<String>,
-    /// The submission's idempotency key: a fresh UUID in every form served, so submitting the same form
-    /// twice (a double click, a reload) files once. Never taken from the address.
-    #[param(ignore)]
-    pub submission: Option<String>,
-}
-
-fn form_page(en: bool, f: &FormFields, error: Option<&AppError>) -> String {
-    let lang = if en { "en" } else { "zh" };
-    let mut b = String::new();
-    if let Some(e) = error {
-        b.push_str(&error_box(en, e));
-    }
-    let _ = write!(
-        b,
-        "<p>{intro}</p><form method=\"post\" action=\"/complaints/new\"><input type=\"hidden\" name=\"lang\" value=\"{lang}\">\
-         <input type=\"hidden\" name=\"submission\" value=\"{submission}\">\
-         <label for=\"category\">{cat}</label><select id=\"category\" name=\"category\" required>",
-        submission = escape_html(
-            &f.submission
-                .clone()
-                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string())
-        ),
-        intro = t(
-            en,
-            "发现私屠滥宰，或未经检疫检验、检疫检验不合格、病死、注水、掺假的牛羊肉，请在此举报。举报人信息严格保密；经查属实的，给予奖励。也可拨打 12345。",
-            "Report unlicensed slaughter, or beef and mutton that is unquarantined, uninspected, failed, from sick or dead animals, water-injected or adulterated. Your identity is kept confidential; verified reports are rewarded. You can also call 12345."
-        ),
-        cat = t(en, "举报类别", "What is wrong"),
-    );
-    for c in Category::iter() {
-        let code: &'static str = c.into();
-        let (zh, e) = c.names();
-        let selected = if f.category.as_deref() == Some(code) {
-            " selected"
-        } else {
-            ""
-        };
-        let _ = write!(
-            b,
-            "<option value=\"{code}\"{selected}>{}</option>",
-            escape_html(if en { e } else { zh })
-        );
-    }
-    b.push_str("</select>");
-    let field = |b: &mut String,
-                 name: &str,
-                 label: String,
-                 value: &Option<String>,
-                 hint: String| {
-        let _ = write!(
-            b,
-            "<label for=\"{name}\">{}</label><input id=\"{name}\" name=\"{name}\" value=\"{}\"><small>{}</small>",
-            escape_html(&label),
-            escape_html(value.as_deref().unwrap_or("")),
-            escape_html(&hint)
-        );
-    };
-    let _ = write!(
-        b,
-        "<label for=\"description\">{}</label><textarea id=\"description\" name=\"description\" rows=\"5\" maxlength=\"2000\" required>{}</textarea>",
-        t(en, "发生了什么", "What happened"),
-        escape_html(f.description.as_deref().unwrap_or(""))
-    );
-    field(
-        &mut b,
-        "place",
-        t(en, "地点", "Where"),
-        &f.place,
-        t(en, "市场、街道、档口号", "market, street, stall number"),
-    );
-    let _ = write!(b, "<label for=\"district\">{}</label><select id=\"district\" name=\"district\"><option value=\"\">{}</option>",
-        t(en, "所在区", "District"), t(en, "（不清楚）", "(not sure)"));
-    for d in District::iter() {
-        let code: &'static str = d.into();
-        let selected = if f.district.as_deref() == Some(code) {
-            " selected"
-        } else {
-            ""
-        };
-        let name = if en {
-            code.to_string()
-        } else {
-            d.zh().to_string()
-        };
-        let _ = write!(
-            b,
-            "<option value=\"{code}\"{selected}>{}</option>",
-            escape_html(&name)
-        );
-    }
-    b.push_str("</select>");
-    field(
-        &mut b,
-        "subject_name",
-        t(en, "被举报的商户或屠宰点", "Business or slaughter point"),
-        &f.subject_name,
-        String::new(),
-    );
-    field(
-        &mut b,
-        "code",
-        t(
-            en,
-            "追溯码（标签上的 12 位码，可不填）",
-            "Trace code (12 characters on the label, optional)",
-        ),
-        &f.code,
-        String::new(),
-    );
-    field(
-        &mut b,
-        "reporter_name",
-        t(en, "您的姓名（可不填）", "Your name (optional)"),
-        &f.reporter_name,
-        String::new(),
-    );
-    field(
-        &mut b,
-        "reporter_phone",
-        t(en, "联系电话（可不填）", "Your phone (optional)"),
-        &f.reporter_phone,
-        t(
-            en,
-            "仅承办人员可见，依法保密",
-            "seen only by the officer handling it; kept confidential by law",
-        ),
-    );
-    let _ = write!(
-        b,
-        "<button type=\"submit\">{}</button></form><p><a href=\"/complaints/status?lang={lang}\">{}</a></p>",
-        t(en, "提交举报", "Submit"),
-        t(en, "已举报？查询办理进度", "Already reported? Check its progress")
-    );
-    shell(
-        en,
-        &t(en, "牛羊肉问题举报", "Report a meat problem"),
-        &b,
-        &format!("/complaints/new?lang={}", if en { "zh" } else { "en" }),
-    )
 }
 
 /// The complaint form; `code` pre-fills the trace code (the verification page links here).
@@ -237,50 +43,6 @@ pub async fn new_form(q: web::Query<FormFields>) -> HttpResponse {
     )
 }
 
-fn to_request(f: &FormFields) -> AppResult<FileRequest> {
-    let category = f
-        .category
-        .as_deref()
-        .unwrap_or("")
-        .parse::<Category>()
-        .map_err(|_| {
-            invalid_field(
-                "category",
-                "举报类别",
-                "请选择一项".into(),
-                "choose one".into(),
-            )
-        })?;
-    let district = match f
-        .district
-        .as_deref()
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-    {
-        Some(d) => Some(d.parse::<District>().map_err(|_| {
-            invalid_field(
-                "district",
-                "所在区",
-                "不是本市的区".into(),
-                "is not a district of the city".into(),
-            )
-        })?),
-        None => None,
-    };
-    Ok(FileRequest {
-        category,
-        description: f.description.clone().unwrap_or_default(),
-        place: f.place.clone(),
-        district,
-        subject_org_id: None,
-        subject_name: f.subject_name.clone(),
-        trace_code: f.code.clone(),
-        reporter_name: f.reporter_name.clone(),
-        reporter_phone: f.reporter_phone.clone(),
-        work_order_no: None,
-    })
-}
-
 /// Submit the form: the page answers with the ticket number and access code.
 #[utoipa::path(
     tag = "public",
@@ -295,100 +57,24 @@ pub async fn submit(
 ) -> HttpResponse {
     let f = form.into_inner();
     let en = f.lang.as_deref() == Some("en");
-    let lang = if en { "en" } else { "zh" };
     let result = async {
         state.auth.limits.complaint(&req)?;
-        let request = to_request(&f)?;
+        let cmd = f.request()?;
         let key = IdempotencyKey::from_field(f.submission.as_deref())?;
-        let bound = key.bind_anonymous("complaint.file", &request)?;
-        let new = request.checked(Channel::Web)?;
-        match file(&state, new.clone(), None, bound).await {
-            // The same form sent again after changing it (back, edit, submit): a new report.
-            Err(e) if e.code() == "idempotency_key_reused" => {
-                file(&state, new, None, None).await?.into_typed()
-            }
-            other => other?.into_typed(),
-        }
+        usecases::file_form(&state, key, cmd).await
     }
     .await;
     match result {
-        Ok((filed, fresh)) => {
-            let body = format!(
-                "<div class=\"ok\"><p>{done}</p><dl><dt>{tn}</dt><dd class=\"code\">{ticket}</dd><dt>{ac}</dt><dd class=\"code\">{code}</dd>\
-                 <dt>{to}</dt><dd>{routed}</dd><dt>{due}</dt><dd>{conclude}</dd></dl></div><p><strong>{keep}</strong></p>\
-                 <p><a href=\"/complaints/status?lang={lang}\">{check}</a></p>",
-                done = t(en, "举报已受理。", "Your report has been received."),
-                tn = t(en, "受理编号", "Ticket"),
-                ticket = escape_html(&filed.ticket_no),
-                ac = t(en, "查询码", "Access code"),
-                code = escape_html(&filed.access_code),
-                to = t(en, "承办部门", "Handled by"),
-                routed = escape_html(&filed.routed_to),
-                due = t(en, "办结期限", "To be concluded by"),
-                conclude = filed.conclude_due,
-                keep = t(en, "请抄下受理编号和查询码：凭两者查询进度、查看答复、领取奖励。查询码只显示这一次。",
-                    "Write down the ticket number and access code: you need both to follow the report, read the reply and claim a reward. The access code is shown only this once."),
-                check = t(en, "查询办理进度", "Check progress"),
-            );
-            html(
-                if fresh {
-                    StatusCode::CREATED
-                } else {
-                    StatusCode::OK
-                },
-                shell(
-                    en,
-                    &t(en, "举报已受理", "Report received"),
-                    &body,
-                    "/complaints/status",
-                ),
-            )
-        }
+        Ok((filed, fresh)) => html(
+            if fresh {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            },
+            receipt_page(en, &filed),
+        ),
         Err(e) => with_retry(html(status_of(&e), form_page(en, &f, Some(&e))), &e),
     }
-}
-
-/// Look-up and claim fields, posted as a form (never read from the address: it would carry the access code).
-#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
-pub struct TicketFields {
-    /// Ticket number.
-    pub ticket_no: Option<String>,
-    /// Access code.
-    pub access_code: Option<String>,
-    /// Payee name (claim).
-    pub name: Option<String>,
-    /// Payee phone (claim).
-    pub phone: Option<String>,
-    /// Payee account (claim).
-    pub account: Option<String>,
-    /// Language.
-    pub lang: Option<String>,
-}
-
-fn lookup_form(en: bool, f: &TicketFields, error: Option<&AppError>) -> String {
-    let lang = if en { "en" } else { "zh" };
-    let mut b = String::new();
-    if let Some(e) = error {
-        b.push_str(&error_box(en, e));
-    }
-    let _ = write!(
-        b,
-        "<form method=\"post\" action=\"/complaints/status\"><input type=\"hidden\" name=\"lang\" value=\"{lang}\">\
-         <label for=\"ticket_no\">{tn}</label><input id=\"ticket_no\" name=\"ticket_no\" value=\"{ticket}\" required>\
-         <label for=\"access_code\">{ac}</label><input id=\"access_code\" name=\"access_code\" required autocomplete=\"off\">\
-         <button type=\"submit\">{go}</button></form><p><a href=\"/complaints/new?lang={lang}\">{new}</a></p>",
-        tn = t(en, "受理编号", "Ticket"),
-        ticket = escape_html(f.ticket_no.as_deref().unwrap_or("")),
-        ac = t(en, "查询码", "Access code"),
-        go = t(en, "查询", "Check"),
-        new = t(en, "我要举报", "Report a problem"),
-    );
-    shell(
-        en,
-        &t(en, "举报办理进度查询", "Follow a report"),
-        &b,
-        &format!("/complaints/status?lang={}", if en { "zh" } else { "en" }),
-    )
 }
 
 /// What the address of the look-up form may carry: the ticket number to fill in, and the language.
@@ -420,97 +106,6 @@ pub async fn status_form(q: web::Query<StatusFormQuery>) -> HttpResponse {
     )
 }
 
-fn ticket_page(en: bool, v: &TicketView, f: &TicketFields, note: Option<String>) -> String {
-    let lang = if en { "en" } else { "zh" };
-    let mut b = String::new();
-    if let Some(n) = note {
-        let _ = write!(b, "<p class=\"ok\">{}</p>", escape_html(&n));
-    }
-    let _ = write!(
-        b,
-        "<dl><dt>{tn}</dt><dd>{ticket}</dd><dt>{cat}</dt><dd>{category}</dd><dt>{st}</dt><dd><strong>{status}</strong></dd>\
-         <dt>{by}</dt><dd>{handled}</dd><dt>{rec}</dt><dd>{received}</dd><dt>{due}</dt><dd>{conclude}</dd>",
-        tn = t(en, "受理编号", "Ticket"),
-        ticket = escape_html(&v.ticket_no),
-        cat = t(en, "类别", "Category"),
-        category = escape_html(if en { &v.category_en } else { &v.category }),
-        st = t(en, "状态", "Status"),
-        status = escape_html(if en { &v.status_en } else { &v.status_zh }),
-        by = t(en, "承办部门", "Handled by"),
-        handled = escape_html(&v.handled_by),
-        rec = t(en, "受理时间", "Received"),
-        received = escape_html(&crate::time::show(v.received_at)),
-        due = t(en, "办结期限", "Conclude by"),
-        conclude = v.conclude_due,
-    );
-    if let Some(r) = &v.reply {
-        let _ = write!(
-            b,
-            "<dt>{}</dt><dd>{}</dd>",
-            t(en, "答复", "Reply"),
-            escape_html(r)
-        );
-    }
-    if let Some(fen) = v.reward_fen {
-        let paid = match v.reward_paid_on {
-            Some(d) => format!("{}{d}", t(en, "，已于 ", ", paid on ")),
-            None if v.reward_claimed => t(en, "，已申领，待支付", ", claimed, awaiting payment"),
-            None => t(en, "，待申领", ", not yet claimed"),
-        };
-        let _ = write!(
-            b,
-            "<dt>{}</dt><dd>{} {}{}</dd>",
-            t(en, "奖励", "Reward"),
-            crate::money::yuan(fen),
-            t(en, "元", "yuan"),
-            escape_html(&paid)
-        );
-    }
-    if let Some(erased) = v.reporter_erased_at {
-        let _ = write!(
-            b,
-            "<dt>{}</dt><dd>{}</dd>",
-            t(en, "个人信息", "Your details"),
-            escape_html(&format!(
-                "{}{}{}",
-                t(
-                    en,
-                    "您的姓名、电话等个人信息已删除（保存期限届满，",
-                    "Your name, phone and payment details have been erased (retention period over, "
-                ),
-                crate::time::show(erased),
-                t(en, "）", ")")
-            ))
-        );
-    }
-    b.push_str("</dl>");
-    if v.status == ComplaintStatus::Rewarded && !v.reward_claimed {
-        let _ = write!(
-            b,
-            "<h2>{h}</h2><form method=\"post\" action=\"/complaints/claim\"><input type=\"hidden\" name=\"lang\" value=\"{lang}\">\
-             <input type=\"hidden\" name=\"ticket_no\" value=\"{ticket}\"><input type=\"hidden\" name=\"access_code\" value=\"{code}\">\
-             <label for=\"name\">{n}</label><input id=\"name\" name=\"name\" required>\
-             <label for=\"phone\">{p}</label><input id=\"phone\" name=\"phone\" required>\
-             <label for=\"account\">{a}</label><input id=\"account\" name=\"account\"><small>{conf}</small>\
-             <button type=\"submit\">{go}</button></form>",
-            h = t(en, "申领奖励", "Claim your reward"),
-            ticket = escape_html(&v.ticket_no),
-            code = escape_html(f.access_code.as_deref().unwrap_or("")),
-            n = t(en, "领奖人姓名", "Payee name"),
-            p = t(en, "联系电话", "Phone"),
-            a = t(en, "收款账户（可不填，可到承办部门领取）", "Payment account (optional; or collect it in person)"),
-            conf = t(en, "仅承办人员可见，依法保密", "seen only by the officer handling it; kept confidential by law"),
-            go = t(en, "提交申领", "Claim"),
-        );
-    }
-    shell(
-        en,
-        &t(en, "举报办理进度", "Report progress"),
-        &b,
-        &format!("/complaints/status?lang={}", if en { "zh" } else { "en" }),
-    )
-}
-
 fn with_retry(mut res: HttpResponse, err: &AppError) -> HttpResponse {
     if let Some(secs) = err.problem().retry_after {
         if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&secs.to_string()) {
@@ -537,17 +132,7 @@ pub async fn status_lookup(
     let en = f.lang.as_deref() == Some("en");
     let result = async {
         state.auth.limits.lookup(&req)?;
-        let (ticket, code) = (
-            f.ticket_no.clone().unwrap_or_default(),
-            f.access_code.clone().unwrap_or_default(),
-        );
-        state
-            .db
-            .read(move |conn| {
-                let (c, events) = super::queries::by_ticket(conn, &ticket, &code)?;
-                Ok(super::views::ticket_view(&c, &events))
-            })
-            .await
+        usecases::lookup(&state, f.ticket()).await
     }
     .await;
     match result {
@@ -572,17 +157,7 @@ pub async fn claim(
     let en = f.lang.as_deref() == Some("en");
     let result = async {
         state.auth.limits.lookup(&req)?;
-        claim_reward(
-            &state,
-            ClaimRequest {
-                ticket_no: f.ticket_no.clone().unwrap_or_default(),
-                access_code: f.access_code.clone().unwrap_or_default(),
-                name: f.name.clone().unwrap_or_default(),
-                phone: f.phone.clone().unwrap_or_default(),
-                account: f.account.clone(),
-            },
-        )
-        .await
+        usecases::claim_reward(&state, f.claim()?).await
     }
     .await;
     match result {

@@ -226,65 +226,6 @@ pub fn add_event(
     Ok(e)
 }
 
-/// Where a complaint's moves leave it.
-#[derive(Debug, Clone)]
-pub struct State {
-    /// Status now.
-    pub status: ComplaintStatus,
-    /// The officer assigned now.
-    pub officer_id: Option<String>,
-    /// Every user who dispatched it.
-    pub dispatchers: Vec<String>,
-    /// The last move's number.
-    pub last_seq: i32,
-    /// The reply.
-    pub reply: Option<String>,
-    /// Reward granted.
-    pub reward_fen: Option<i64>,
-    /// Claimed?
-    pub claimed: bool,
-    /// Paid on.
-    pub paid_on: Option<NaiveDate>,
-}
-
-/// Add up the moves (in order).
-pub fn state(events: &[ComplaintEvent]) -> State {
-    let mut s = State {
-        status: ComplaintStatus::Received,
-        officer_id: None,
-        dispatchers: Vec::new(),
-        last_seq: 0,
-        reply: None,
-        reward_fen: None,
-        claimed: false,
-        paid_on: None,
-    };
-    for e in events {
-        s.status = e.status;
-        s.last_seq = e.seq;
-        match e.kind {
-            EventKind::Dispatched => {
-                s.officer_id = e.officer_id.clone();
-                if let Some(a) = &e.actor_id {
-                    s.dispatchers.push(a.clone());
-                }
-            }
-            EventKind::Substantiated | EventKind::Unsubstantiated => s.reply = e.reply.clone(),
-            EventKind::Rewarded => s.reward_fen = e.reward_fen,
-            EventKind::RewardClaimed => s.claimed = true,
-            EventKind::RewardPaid => s.paid_on = e.paid_on,
-            _ => {}
-        }
-    }
-    s
-}
-
-/// Past a deadline it has not met, on `today`?
-pub fn overdue(c: &Complaint, s: &State, today: NaiveDate) -> bool {
-    (s.status == ComplaintStatus::Received && today > c.dispatch_due)
-        || (!s.status.concluded() && today > c.conclude_due)
-}
-
 /// A complaint and its moves.
 pub fn load(conn: &mut DbConnection, id: &str) -> AppResult<(Complaint, Vec<ComplaintEvent>)> {
     let c: Complaint = complaints::table

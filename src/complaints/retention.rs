@@ -179,7 +179,7 @@ pub fn erase(
     for e in &claims {
         audit::record(conn, None, ACTION, e)?;
     }
-    let s = queries::state(&events);
+    let s = super::domain::state(&events);
     queries::add_event(
         conn,
         &c,

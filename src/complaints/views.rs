@@ -1,11 +1,11 @@
 //! What each reader sees of a complaint: staff (the reporter masked unless the reader is the officer
-//! assigned) and the reporter (no names of staff, no internal notes).
+//! assigned) and the reporter (no names of staff, no internal notes). Pure functions of the records: the use
+//! cases read, these shape.
 
 use chrono::NaiveDate;
 
-use super::domain::{mask_name, mask_phone};
+use super::domain::{mask_name, mask_phone, overdue, state};
 use super::model::*;
-use super::queries::{overdue, state};
 
 /// The staff view. `reader` sees the reporter in full only when assigned the complaint now.
 pub fn staff_view(

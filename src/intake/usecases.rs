@@ -11,6 +11,7 @@ use super::queries;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
 use crate::idempotency::{self, Answer, Bound};
+use crate::identifiers::EarTag;
 use crate::paging::{Page, PageParams};
 use crate::policy::{Action, Actor, Scope};
 use crate::refusal::{Code, Refusal};
@@ -33,7 +34,7 @@ pub struct NewIntake {
     pub heads_dead: i32,
     /// Ear tags seen on the animals received alive.
     #[serde(default)]
-    pub ear_tags: Vec<String>,
+    pub ear_tags: Vec<EarTag>,
     /// Vehicle plate.
     pub vehicle_plate: String,
     /// When they arrived, with offset (default: now).

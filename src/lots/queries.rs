@@ -32,22 +32,6 @@ pub struct NewLot {
     pub gtin: Option<String>,
 }
 
-/// Is this a valid GTIN-8, -12, -13 or -14 (GS1 mod-10 check digit)?
-pub fn valid_gtin(gtin: &str) -> bool {
-    if !matches!(gtin.len(), 8 | 12 | 13 | 14) || !gtin.chars().all(|c| c.is_ascii_digit()) {
-        return false;
-    }
-    let digits: Vec<u32> = gtin.chars().filter_map(|c| c.to_digit(10)).collect();
-    let (body, check) = digits.split_at(digits.len() - 1);
-    let sum: u32 = body
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, d)| if i % 2 == 0 { d * 3 } else { *d })
-        .sum();
-    (10 - sum % 10) % 10 == check[0]
-}
-
 /// The use-by date of meat slaughtered on `day`.
 pub fn use_by(day: NaiveDate, storage: Storage, rules: &RuleSettings) -> NaiveDate {
     let days = match storage {
@@ -313,18 +297,4 @@ pub fn corrections_of(conn: &mut DbConnection, ids: &[&str]) -> QueryResult<Vec<
         .order(corrections::recorded_at.asc())
         .select(Correction::as_select())
         .load(conn)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn gtins_are_checked() {
-        assert!(valid_gtin("06901234567892"));
-        assert!(valid_gtin("6901234567892"));
-        assert!(!valid_gtin("6901234567893"));
-        assert!(!valid_gtin("690123456789"));
-        assert!(!valid_gtin("69012345678A2"));
-    }
 }

@@ -13,6 +13,7 @@ use crate::config::RuleSettings;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
 use crate::idempotency::{self, Answer, Bound};
+use crate::identifiers::Gtin;
 use crate::input::Grams;
 use crate::policy::{Action, Actor, Scope};
 use crate::refusal::{Code, Refusal};
@@ -31,8 +32,10 @@ pub struct NewLotRequest {
     pub weight_g: Grams,
     /// Chilled or frozen (sets the use-by date).
     pub storage: Storage,
-    /// GTIN-8/12/13/14, when it has one.
-    pub gtin: Option<String>,
+    /// GTIN-8/12/13/14, when it has one (blank: none).
+    #[serde(default, deserialize_with = "crate::identifiers::blank_is_none")]
+    #[schema(value_type = Option<crate::identifiers::Gtin>)]
+    pub gtin: Option<Gtin>,
 }
 
 /// Lots to make from a batch.
@@ -83,17 +86,6 @@ pub fn lot_for_reader(conn: &mut DbConnection, actor: &Actor, id: &str) -> AppRe
     Err(AppError::not_found("批次产品", "lot"))
 }
 
-/// A GTIN as given: blank is none; otherwise it must be a valid GTIN-8, -12, -13 or -14.
-fn gtin_of(raw: Option<String>, field: String) -> Result<Option<String>, Refusal> {
-    let gtin = raw.map(|g| g.trim().to_string()).filter(|g| !g.is_empty());
-    match gtin {
-        Some(g) if !queries::valid_gtin(&g) => {
-            Err(Refusal::of(Code::InvalidGtin).with("g", &g).at(field))
-        }
-        g => Ok(g),
-    }
-}
-
 /// Make lots from a batch in the caller's scope, each with a trace code (audited; once per idempotency
 /// key). The batch needs a product certificate and a passing inspection certificate; its lots may not weigh
 /// more than was inspected.
@@ -123,7 +115,7 @@ pub async fn create(
             product_name: text(&l.product_name, "product_name", "产品名称")?,
             weight_g: l.weight_g.get(),
             storage: l.storage,
-            gtin: gtin_of(l.gtin, format!("lots[{i}].gtin"))?,
+            gtin: l.gtin.map(Gtin::into_string),
         });
     }
     let rules = state.rules.clone();

@@ -1,129 +1,19 @@
-//! HTTP handlers of recalls by inspectors and regulators: recall a lot, a batch or an animal certificate, list
-//! recalls, read a recall's report, withdraw a recall made in error.
+//! HTTP handlers of recalls. Inspectors and regulators: recall a lot, a batch or an animal certificate, list
+//! recalls, read a recall's report, withdraw a recall made in error. Holders: their notifications, the
+//! acknowledgement, and reports of what they pulled or disposed of. Each extracts, calls one use case and
+//! renders.
 
 use actix_web::{get, post, web, HttpResponse};
-use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
-use super::model::{Recall, RecallScope, RecallWithdrawal};
-use super::queries::{self, RecallMade};
-use super::report::{self, RecallReport};
+use super::model::{RecallMade, RecallResponse, RecallScope};
+use super::report::{Notification, RecallReport};
+use super::usecases::{self, RecallItem, RecallReportRequest, RecallRequest};
 use crate::body::Json;
-use crate::db::DbConnection;
-use crate::error::{AppError, AppResult, Problem};
-use crate::idempotency::{self, IdempotencyKey};
+use crate::error::{AppResult, Problem};
+use crate::idempotency::IdempotencyKey;
 use crate::paging::{Page, PageParams};
-use crate::policy::{Action, Actor, Owner, Scope};
-use crate::schema::{animal_certificates, recall_withdrawals, recalls, slaughter_batches};
+use crate::policy::Actor;
 use crate::state::AppState;
-use crate::validate::text;
-
-/// A recall, or its withdrawal: why.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RecallRequest {
-    /// Why.
-    pub reason: String,
-}
-
-/// Refuse (as not found) a slaughterhouse's records outside the scope.
-fn require_house(
-    conn: &mut DbConnection,
-    scope: &Scope,
-    house_id: &str,
-    what_zh: &str,
-    what_en: &str,
-) -> AppResult<()> {
-    let house = crate::organisations::queries::find(conn, house_id)?
-        .ok_or_else(|| AppError::not_found(what_zh, what_en))?;
-    scope.require(
-        Owner {
-            org_id: &house.id,
-            kind: house.kind,
-            district: house.district,
-        },
-        what_zh,
-        what_en,
-    )
-}
-
-/// Make a recall of `scope_id` after its slaughterhouse is found in the actor's scope.
-async fn make(
-    state: web::Data<AppState>,
-    actor: Actor,
-    key: IdempotencyKey,
-    kind: RecallScope,
-    scope_id: String,
-    reason: String,
-) -> AppResult<HttpResponse> {
-    let scope = actor.authorize(Action::Recall)?;
-    let key = key.bind(&actor, "recall.create", &(kind, &scope_id, &reason));
-    let reason = text(&reason, "reason", "召回原因")?;
-    let out = state
-        .db
-        .write(move |conn| {
-            idempotency::once(conn, key.as_ref(), |conn| {
-                let (house, zh, en) = match kind {
-                    RecallScope::Lot => {
-                        let lot = crate::lots::queries::find(conn, &scope_id)?;
-                        (Some(lot.slaughterhouse_id), "批次产品", "lot")
-                    }
-                    RecallScope::Batch => (
-                        slaughter_batches::table
-                            .find(&scope_id)
-                            .select(slaughter_batches::slaughterhouse_id)
-                            .first::<String>(conn)
-                            .optional()?,
-                        "屠宰批次",
-                        "batch",
-                    ),
-                    RecallScope::AnimalCertificate => (
-                        animal_certificates::table
-                            .find(&scope_id)
-                            .select(animal_certificates::destination_id)
-                            .first::<String>(conn)
-                            .optional()?,
-                        "动物检疫合格证明",
-                        "animal certificate",
-                    ),
-                };
-                let house = house.ok_or_else(|| AppError::not_found(zh, en))?;
-                require_house(conn, &scope, &house, zh, en)?;
-                let reached = queries::reach(conn, kind, &scope_id)?;
-                if kind == RecallScope::Lot {
-                    if let Some(lot) = reached.first() {
-                        crate::stock::queries::lock_lot(conn, &lot.id)?;
-                        match crate::stock::queries::status(conn, lot)? {
-                            crate::lots::model::LotStatus::Active => {}
-                            other => {
-                                return Err(AppError::conflict(
-                                    "lot_not_active",
-                                    format!("该产品已是「{other}」状态"),
-                                    format!("the lot is already {other}"),
-                                ))
-                            }
-                        }
-                    }
-                }
-                let recall = Recall {
-                    id: uuid::Uuid::new_v4().to_string(),
-                    scope: kind,
-                    scope_id,
-                    slaughterhouse_id: house,
-                    reason,
-                    recalled_by: Some(actor.user_id.clone()),
-                    recalled_at: crate::time::now(),
-                };
-                queries::create(conn, recall, reached)
-            })
-        })
-        .await?;
-    if out.is_fresh() {
-        state.verify_cache.invalidate_all();
-    }
-    Ok(out.respond())
-}
 
 /// Recall a lot and every lot split from it (inspectors and regulators; a district-level one for lots of its
 /// district's slaughterhouses). Every holder is notified.
@@ -148,15 +38,9 @@ pub async fn recall_lot(
     body: Json<RecallRequest>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner().to_string();
-    make(
-        state,
-        actor,
-        key,
-        RecallScope::Lot,
-        id,
-        body.into_inner().reason,
-    )
-    .await
+    let kind = RecallScope::Lot;
+    let out = usecases::recall(&state, &actor, key, kind, id, body.into_inner()).await?;
+    Ok(out.respond())
 }
 
 /// Recall a slaughter batch: every lot made from it and every lot split from those. Every holder is notified
@@ -182,15 +66,9 @@ pub async fn recall_batch(
     body: Json<RecallRequest>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner().to_string();
-    make(
-        state,
-        actor,
-        key,
-        RecallScope::Batch,
-        id,
-        body.into_inner().reason,
-    )
-    .await
+    let kind = RecallScope::Batch;
+    let out = usecases::recall(&state, &actor, key, kind, id, body.into_inner()).await?;
+    Ok(out.respond())
 }
 
 /// Recall an animal certificate: the lots of every batch drawing on an intake of it.
@@ -215,56 +93,9 @@ pub async fn recall_certificate(
     body: Json<RecallRequest>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner().to_string();
-    let reason = body.into_inner().reason;
-    make(
-        state,
-        actor,
-        key,
-        RecallScope::AnimalCertificate,
-        id,
-        reason,
-    )
-    .await
-}
-
-/// A recall in a list.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RecallItem {
-    /// The recall.
-    #[serde(flatten)]
-    pub recall: Recall,
-    /// Does it stand (not withdrawn)?
-    pub standing: bool,
-}
-
-fn list_over(
-    conn: &mut DbConnection,
-    houses: &[String],
-    page: PageParams,
-) -> QueryResult<(Vec<RecallItem>, i64)> {
-    let total = recalls::table
-        .filter(recalls::slaughterhouse_id.eq_any(houses))
-        .count()
-        .get_result(conn)?;
-    let rows: Vec<(Recall, Option<String>)> = recalls::table
-        .left_join(recall_withdrawals::table)
-        .filter(recalls::slaughterhouse_id.eq_any(houses))
-        .order((recalls::recalled_at.desc(), recalls::id.asc()))
-        .limit(page.limit())
-        .offset(page.offset())
-        .select((
-            Recall::as_select(),
-            recall_withdrawals::recall_id.nullable(),
-        ))
-        .load(conn)?;
-    let items = rows
-        .into_iter()
-        .map(|(recall, w)| RecallItem {
-            recall,
-            standing: w.is_none(),
-        })
-        .collect();
-    Ok((items, total))
+    let kind = RecallScope::AnimalCertificate;
+    let out = usecases::recall(&state, &actor, key, kind, id, body.into_inner()).await?;
+    Ok(out.respond())
 }
 
 /// Recalls of the slaughterhouses in scope, newest first (inspectors and regulators).
@@ -280,15 +111,9 @@ pub async fn list(
     actor: Actor,
     page: web::Query<PageParams>,
 ) -> AppResult<Json<Page<RecallItem>>> {
-    let scope = actor.authorize(Action::Recall)?;
-    let page = page.into_inner();
-    let out = state
-        .db
-        .read(move |conn| {
-            crate::slaughterhouses::queries::page_over_houses(conn, &scope, page, list_over)
-        })
-        .await?;
-    Ok(Json(out))
+    Ok(Json(
+        usecases::list(&state, &actor, page.into_inner()).await?,
+    ))
 }
 
 /// The recall report: lots reached, every holder notified with what it was to pull, its acknowledgement,
@@ -305,17 +130,8 @@ pub async fn get_one(
     actor: Actor,
     id: web::Path<uuid::Uuid>,
 ) -> AppResult<Json<RecallReport>> {
-    let scope = actor.authorize(Action::Recall)?;
     let id = id.into_inner().to_string();
-    let out = state
-        .db
-        .read(move |conn| {
-            let recall = queries::find(conn, &id)?;
-            require_house(conn, &scope, &recall.slaughterhouse_id, "召回", "recall")?;
-            report::report(conn, recall)
-        })
-        .await?;
-    Ok(Json(out))
+    Ok(Json(usecases::get_one(&state, &actor, id).await?))
 }
 
 /// Withdraw a recall made in error, with a reason (once). The lots it marked are active again unless another
@@ -338,26 +154,79 @@ pub async fn withdraw(
     id: web::Path<uuid::Uuid>,
     body: Json<RecallRequest>,
 ) -> AppResult<HttpResponse> {
-    let scope = actor.authorize(Action::Recall)?;
     let id = id.into_inner().to_string();
-    let reason = text(&body.into_inner().reason, "reason", "撤销原因")?;
-    let out = state
-        .db
-        .write(move |conn| {
-            let recall = queries::find(conn, &id)?;
-            require_house(conn, &scope, &recall.slaughterhouse_id, "召回", "recall")?;
-            queries::withdraw(
-                conn,
-                RecallWithdrawal {
-                    recall_id: recall.id.clone(),
-                    reason,
-                    withdrawn_by: Some(actor.user_id.clone()),
-                    withdrawn_at: crate::time::now(),
-                },
-            )?;
-            report::report(conn, recall)
-        })
-        .await?;
-    state.verify_cache.invalidate_all();
+    let out = usecases::withdraw(&state, &actor, id, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(out))
+}
+
+/// The recall notices of the caller's organisation, newest first (vendors and slaughterhouses).
+#[utoipa::path(
+    tag = "recalls",
+    operation_id = "list",
+    params(PageParams),
+    responses((status = 200, body = Page<Notification>)),
+    security(("bearer" = []))
+)]
+#[get("/notifications")]
+pub async fn notifications(
+    state: web::Data<AppState>,
+    actor: Actor,
+    page: web::Query<PageParams>,
+) -> AppResult<Json<Page<Notification>>> {
+    Ok(Json(
+        usecases::notifications(&state, &actor, page.into_inner()).await?,
+    ))
+}
+
+/// Acknowledge a recall notice (once; 409 `already_acknowledged` after that).
+#[utoipa::path(
+    tag = "recalls",
+    params(("id" = uuid::Uuid, Path, description = "notification id")),
+    responses(
+        (status = 201, body = RecallResponse),
+        (status = 404, body = Problem),
+        (status = 409, description = "already_acknowledged", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/notifications/{id}/acknowledge")]
+pub async fn acknowledge(
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: web::Path<uuid::Uuid>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner().to_string();
+    let out = usecases::acknowledge(&state, &actor, id).await?;
+    Ok(HttpResponse::Created().json(out))
+}
+
+/// Report what was pulled from sale or disposed of under a notice. Over all reports, pulled + disposed never
+/// exceeds the weight to pull (422 `exceeds_weight_to_pull`); a disposal also reduces what the holder holds
+/// (422 `exceeds_holding` beyond it). A slaughterhouse disposes of its own stock under a vet's supervision
+/// (POST /api/v1/disposals), not here (422 `dispose_at_slaughterhouse`).
+#[utoipa::path(
+    tag = "recalls",
+    params(("id" = uuid::Uuid, Path, description = "notification id"), crate::idempotency::KeyHeader),
+    request_body = RecallReportRequest,
+    responses(
+        (status = 201, body = RecallResponse),
+        (status = 200, description = "already reported under this Idempotency-Key", body = RecallResponse),
+        (status = 404, body = Problem),
+        (status = 409, description = "recall_withdrawn, idempotency_key_reused", body = Problem),
+        (status = 422, description = "invalid_report, method_required, exceeds_weight_to_pull, exceeds_holding, \
+            dispose_at_slaughterhouse", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/notifications/{id}/reports")]
+pub async fn file_report(
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: web::Path<uuid::Uuid>,
+    key: IdempotencyKey,
+    body: Json<RecallReportRequest>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner().to_string();
+    let out = usecases::file_report(&state, &actor, key, id, body.into_inner()).await?;
+    Ok(out.respond())
 }

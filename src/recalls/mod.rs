@@ -6,6 +6,6 @@
 
 pub mod handlers;
 pub mod model;
-pub mod notices;
 pub mod queries;
 pub mod report;
+pub mod usecases;

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::lots::model::LotStatus;
 use crate::schema::{lot_recalls, recall_notices, recall_responses, recall_withdrawals, recalls};
 
 crate::text_enum! {
@@ -169,4 +170,32 @@ impl crate::audit::Audited for RecallWithdrawal {
     fn audit_id(&self) -> &str {
         &self.recall_id
     }
+}
+
+/// A lot a recall reaches, as the recall found it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReachedLot {
+    /// The lot.
+    pub lot_id: String,
+    /// Its trace code.
+    pub trace_code: String,
+    /// Product name.
+    pub product_name: String,
+    /// The lot it was split from, if any.
+    pub parent_lot_id: Option<String>,
+    /// Where it stands now.
+    pub status: LotStatus,
+    /// Did this recall mark it (a lot already disposed of is listed, not marked)?
+    pub marked: bool,
+}
+
+/// A recall just made: the recall, the lots it reached and the notices it sent.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RecallMade {
+    /// The recall.
+    pub recall: Recall,
+    /// Lots reached.
+    pub lots: Vec<ReachedLot>,
+    /// Notices sent, one per holder and lot.
+    pub notices: Vec<RecallNotice>,
 }

@@ -1,53 +1,27 @@
 //! What a recall reaches and whom it tells: the lots of a lot, batch or animal certificate (with every lot
 //! split from them), the marks on them, one notice per holder and lot with what the holder still has, and the
-//! withdrawal.
+//! withdrawal; the holders' notices and their answers.
 
 use std::collections::HashSet;
 
-use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
-
-use super::model::{LotRecall, Recall, RecallNotice, RecallScope, RecallWithdrawal};
+use super::model::{
+    LotRecall, ReachedLot, Recall, RecallMade, RecallNotice, RecallResponse, RecallScope,
+    RecallWithdrawal, ResponseKind,
+};
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
 use crate::lots::model::{Lot, LotStatus};
+use crate::paging::PageParams;
+use crate::refusal::Code;
 use crate::schema::{
-    batch_intakes, intakes, lot_recalls, lots, recall_notices, recall_withdrawals, recalls,
-    shipment_lines, shipments,
+    animal_certificates, batch_intakes, intakes, lot_recalls, lots, recall_notices,
+    recall_responses, recall_withdrawals, recalls, shipment_lines, shipments, slaughter_batches,
 };
 use crate::stock::queries as stock;
+use diesel::prelude::*;
 
 /// Deepest chain of splits followed.
 const MAX_DEPTH: usize = 16;
-
-/// A lot a recall reaches, as the recall found it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ReachedLot {
-    /// The lot.
-    pub lot_id: String,
-    /// Its trace code.
-    pub trace_code: String,
-    /// Product name.
-    pub product_name: String,
-    /// The lot it was split from, if any.
-    pub parent_lot_id: Option<String>,
-    /// Where it stands now.
-    pub status: LotStatus,
-    /// Did this recall mark it (a lot already disposed of is listed, not marked)?
-    pub marked: bool,
-}
-
-/// A recall just made: the recall, the lots it reached and the notices it sent.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct RecallMade {
-    /// The recall.
-    pub recall: Recall,
-    /// Lots reached.
-    pub lots: Vec<ReachedLot>,
-    /// Notices sent, one per holder and lot.
-    pub notices: Vec<RecallNotice>,
-}
 
 /// The lots given, followed by every lot split from them (children, then theirs), each once.
 pub fn with_descendants(conn: &mut DbConnection, roots: Vec<Lot>) -> QueryResult<Vec<Lot>> {
@@ -145,11 +119,7 @@ pub fn create(conn: &mut DbConnection, recall: Recall, reached: Vec<Lot>) -> App
         statuses.push(stock::status(conn, l)?);
     }
     if !statuses.contains(&LotStatus::Active) {
-        return Err(AppError::conflict(
-            "nothing_to_recall",
-            "召回范围内没有仍在流通的产品（已召回或已无害化处理）",
-            "nothing this recall reaches is still active (already recalled or disposed of)",
-        ));
+        return Err(Code::NothingToRecall.into());
     }
     let recall: Recall = diesel::insert_into(recalls::table)
         .values(&recall)
@@ -268,9 +238,98 @@ pub fn withdraw(conn: &mut DbConnection, w: RecallWithdrawal) -> AppResult<Recal
 
 /// The refusal of anything done to a withdrawn recall.
 pub fn already_withdrawn() -> AppError {
-    AppError::conflict(
-        "recall_withdrawn",
-        "该召回已撤销",
-        "the recall has been withdrawn",
-    )
+    Code::RecallWithdrawn.into()
+}
+
+/// The slaughterhouse whose record `scope_id` is (the lot's or the batch's slaughterhouse, the certificate's
+/// destination), if the record exists.
+pub fn house_of(
+    conn: &mut DbConnection,
+    scope: RecallScope,
+    scope_id: &str,
+) -> AppResult<Option<String>> {
+    Ok(match scope {
+        RecallScope::Lot => Some(crate::lots::queries::find(conn, scope_id)?.slaughterhouse_id),
+        RecallScope::Batch => slaughter_batches::table
+            .find(scope_id)
+            .select(slaughter_batches::slaughterhouse_id)
+            .first::<String>(conn)
+            .optional()?,
+        RecallScope::AnimalCertificate => animal_certificates::table
+            .find(scope_id)
+            .select(animal_certificates::destination_id)
+            .first::<String>(conn)
+            .optional()?,
+    })
+}
+
+/// One page of the recalls of these slaughterhouses, newest first, each with whether it stands (not
+/// withdrawn); and how many there are.
+pub fn page_of(
+    conn: &mut DbConnection,
+    houses: &[String],
+    page: PageParams,
+) -> QueryResult<(Vec<(Recall, bool)>, i64)> {
+    let total = recalls::table
+        .filter(recalls::slaughterhouse_id.eq_any(houses))
+        .count()
+        .get_result(conn)?;
+    let rows: Vec<(Recall, Option<String>)> = recalls::table
+        .left_join(recall_withdrawals::table)
+        .filter(recalls::slaughterhouse_id.eq_any(houses))
+        .order((recalls::recalled_at.desc(), recalls::id.asc()))
+        .limit(page.limit())
+        .offset(page.offset())
+        .select((
+            Recall::as_select(),
+            recall_withdrawals::recall_id.nullable(),
+        ))
+        .load(conn)?;
+    let items = rows.into_iter().map(|(r, w)| (r, w.is_none())).collect();
+    Ok((items, total))
+}
+
+/// One notice of `org`; another organisation's is not found.
+pub fn own_notice(conn: &mut DbConnection, org: &str, id: &str) -> AppResult<RecallNotice> {
+    recall_notices::table
+        .find(id)
+        .filter(recall_notices::holder_id.eq(org))
+        .select(RecallNotice::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| AppError::not_found("召回通知", "notification"))
+}
+
+/// Has this notice been acknowledged?
+pub fn acknowledged(conn: &mut DbConnection, notice_id: &str) -> QueryResult<bool> {
+    let done: i64 = recall_responses::table
+        .filter(recall_responses::notice_id.eq(notice_id))
+        .filter(recall_responses::kind.eq(ResponseKind::Acknowledged))
+        .count()
+        .get_result(conn)?;
+    Ok(done > 0)
+}
+
+/// The grams reported pulled or disposed of under this notice so far.
+pub fn reported(conn: &mut DbConnection, notice_id: &str) -> QueryResult<i64> {
+    let so_far: Vec<(i64, i64)> = recall_responses::table
+        .filter(recall_responses::notice_id.eq(notice_id))
+        .filter(recall_responses::kind.eq(ResponseKind::Report))
+        .select((recall_responses::pulled_g, recall_responses::disposed_g))
+        .load(conn)?;
+    Ok(so_far.iter().map(|(p, d)| p + d).sum())
+}
+
+/// Record a holder's answer to a notice: an acknowledgement or a report (audited).
+pub fn respond(conn: &mut DbConnection, r: RecallResponse) -> AppResult<RecallResponse> {
+    let r: RecallResponse = diesel::insert_into(recall_responses::table)
+        .values(&r)
+        .returning(recall_responses::all_columns)
+        .get_result(conn)?;
+    let action = match r.kind {
+        ResponseKind::Acknowledged => "acknowledge",
+        ResponseKind::Report => "report",
+    };
+    crate::audit::record(conn, r.responded_by.as_deref(), action, &r)?;
+    Ok(r)
 }

@@ -9,9 +9,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::model::{
-    Recall, RecallNotice, RecallResponse, RecallScope, RecallWithdrawal, ResponseKind,
+    ReachedLot, Recall, RecallNotice, RecallResponse, RecallScope, RecallWithdrawal, ResponseKind,
 };
-use super::queries::{self, ReachedLot};
+use super::queries;
 use crate::db::DbConnection;
 use crate::error::AppResult;
 use crate::schema::{lots, organisations, recall_notices, recall_responses, users};

@@ -8,3 +8,5 @@ pub mod handlers;
 pub mod model;
 pub mod queries;
 pub mod uscc;
+pub mod usecases;
+pub mod views;

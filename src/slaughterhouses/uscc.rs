@@ -2,6 +2,15 @@
 //! alphabet (digits and capitals without I, O, S, V, Z), the 18th a check character computed from the first
 //! 17 with weights 3^(i) mod 31.
 
+use std::borrow::Cow;
+
+use serde::de::{Deserialize, Deserializer};
+use serde::Serialize;
+use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+use utoipa::openapi::{RefOr, Schema};
+
+use crate::refusal::{Code, Refusal};
+
 /// The code alphabet; a character's value is its position.
 const ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 /// Weights of positions 1 to 17.
@@ -84,6 +93,67 @@ pub fn validate(code: &str) -> Result<(), UsccError> {
     Ok(())
 }
 
+/// A unified social credit code as a request field: surrounding spaces dropped, upper-cased, checked (length,
+/// alphabet, division code, check character) while the body is read, so a bad one is refused as
+/// `invalid_uscc` naming its field before anything else is looked at.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Uscc(String);
+
+impl Uscc {
+    /// The code, trimmed and upper-cased, if it is valid; else `invalid_uscc` with the reason.
+    pub fn parse(raw: &str) -> Result<Uscc, Refusal> {
+        let code = raw.trim().to_uppercase();
+        validate(&code).map_err(|e| {
+            let (zh, en) = e.message();
+            Refusal::of(Code::InvalidUscc)
+                .with("reason", zh)
+                .with("reason_en", en)
+        })?;
+        Ok(Uscc(code))
+    }
+
+    /// The code.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The code, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Uscc {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = Cow::<str>::deserialize(d)?;
+        Uscc::parse(&s).map_err(crate::input::to_serde)
+    }
+}
+
+/// The code's characters in either case (it is upper-cased before it is checked).
+const CHAR: &str = "[0-9A-HJ-NP-RTUW-Ya-hj-np-rtuw-y]";
+
+impl utoipa::PartialSchema for Uscc {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(SchemaType::new(Type::String))
+            .min_length(Some(18))
+            .pattern(Some(format!(r"^\s*{CHAR}{{2}}[0-9]{{6}}{CHAR}{{10}}\s*$")))
+            .description(Some(
+                "统一社会信用代码（GB 32100-2015，18 位，末位为校验位）· unified social credit code \
+                 (GB 32100-2015: 18 characters, the last a check character)",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Uscc {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("Uscc")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +179,20 @@ mod tests {
         );
         assert_eq!(validate("913501A0M000100Y43"), Err(UsccError::Division));
         assert_eq!(validate("91350100m000100Y43"), Err(UsccError::Character(9)));
+    }
+
+    #[test]
+    fn a_request_field_is_trimmed_upper_cased_and_refused_with_its_reason() {
+        let ok: Result<Uscc, _> = serde_json::from_str("\" 91350100m000100y43 \"");
+        assert_eq!(
+            ok.ok().map(Uscc::into_string),
+            Some("91350100M000100Y43".into())
+        );
+        let bad = serde_json::from_str::<Uscc>("\"91350100M000100Y44\"")
+            .err()
+            .and_then(|e| crate::input::from_message(&e.to_string()));
+        assert_eq!(bad.as_ref().map(|r| r.code), Some(Code::InvalidUscc));
+        assert!(bad.is_some_and(|r| r.detail().0.contains("校验位")));
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
 use crate::organisations::model::District;
 use crate::policy::Scope;
+use crate::refusal::Code;
 use crate::schema::{organisations, violation_events, violations};
 
 /// Sort order.
@@ -52,11 +53,7 @@ impl Filter {
     /// Refuse a range that ends before it starts.
     pub fn check(&self) -> AppResult<()> {
         match (self.from, self.to) {
-            (Some(f), Some(t)) if t < f => Err(AppError::unprocessable(
-                "invalid_date_range",
-                "结束日期不能早于开始日期",
-                "`to` must not be before `from`",
-            )),
+            (Some(f), Some(t)) if t < f => Err(Code::InvalidDateRange.into()),
             _ => Ok(()),
         }
     }
@@ -80,13 +77,7 @@ impl Cursor {
 
     /// Parse a cursor a client sent back.
     pub fn decode(text: &str) -> AppResult<Cursor> {
-        let bad = || {
-            AppError::unprocessable(
-                "invalid_cursor",
-                "分页游标无效，请从第一页重新查询",
-                "the paging cursor is not valid; start again from the first page",
-            )
-        };
+        let bad = || AppError::from(Code::InvalidCursor);
         let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(text)
             .map_err(|_| bad())?;

@@ -11,6 +11,7 @@ use super::queries::ViolationWithRecords;
 use crate::credit::model::CreditEventKind;
 use crate::db::DbConnection;
 use crate::error::{AppError, AppResult};
+use crate::refusal::{Code, Refusal};
 use crate::schema::{complaints, organisations, violation_events, violations};
 
 /// A violation with its records, its steps and where it stands.
@@ -156,11 +157,10 @@ pub fn take(
 ) -> AppResult<ViolationEvent> {
     if !current.status.allows(step.kind) {
         let (zh, en) = super::labels::status(current.status);
-        return Err(AppError::conflict(
-            "violation_wrong_status",
-            format!("该违法违规记录当前为「{zh}」，不能进行此操作"),
-            format!("the violation is {en}; this step is not possible now"),
-        ));
+        return Err(Refusal::of(Code::ViolationWrongStatus)
+            .with("zh", zh)
+            .with("en", en)
+            .into());
     }
     let v = &current.violation.violation;
     let e = ViolationEvent {
@@ -181,11 +181,7 @@ pub fn take(
             diesel::result::Error::DatabaseError(
                 diesel::result::DatabaseErrorKind::UniqueViolation,
                 _,
-            ) => AppError::conflict(
-                "violation_changed",
-                "该记录刚被他人处理，请刷新后重试",
-                "someone else just moved this violation; reload and try again",
-            ),
+            ) => AppError::from(Code::ViolationChanged),
             other => other.into(),
         })?;
     crate::audit::record(conn, Some(step.actor_id), step.kind.into(), &e)?;

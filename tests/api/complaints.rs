@@ -407,10 +407,15 @@ async fn filing_checks_and_routing() {
     assert_eq!(r.body["district"], "白云区");
 
     // Refusals, each with its code and message.
+    // The description is a `Text<2000>` checked at the edge: empty, too long or with a control character
+    // refused with the shared text codes, naming the field.
     let bad = file(json!({"category": "other", "description": "  "})).await;
-    assert_eq!(bad.code(), "invalid_field");
+    assert_eq!(bad.code(), "text_empty");
+    assert_eq!(bad.body["errors"][0]["field"], "description", "{bad:?}");
     let bad = file(json!({"category": "other", "description": "x".repeat(2001)})).await;
-    assert_eq!(bad.code(), "invalid_field");
+    assert_eq!(bad.code(), "text_too_long");
+    let bad = file(json!({"category": "other", "description": "注水\u{0}"})).await;
+    assert_eq!(bad.code(), "control_character");
     let bad = file(json!({"category": "rotten", "description": "x"})).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     let bad = file(json!({"category": "other", "description": "x", "work_order_no": "W1"})).await;
@@ -419,6 +424,41 @@ async fn filing_checks_and_routing() {
         file(json!({"category": "other", "description": "x", "reporter_phone": "call me"})).await;
     assert_eq!(bad.code(), "invalid_phone");
     assert_eq!(bad.body["detail"], "联系电话格式不正确");
+    assert_eq!(bad.body["errors"][0]["field"], "reporter_phone", "{bad:?}");
+    // A phone is a mainland mobile or a landline with its area code, kept as its digits.
+    for not_a_phone in ["12345", "+1 212 555 0100", "8312 3456", "138 1234 123"] {
+        let bad =
+            file(json!({"category": "other", "description": "x", "reporter_phone": not_a_phone}))
+                .await;
+        assert_eq!(bad.code(), "invalid_phone", "{not_a_phone}");
+    }
+    let bad = file(json!({"category": "other", "description": "x", "work_order_no": "W 1"})).await;
+    assert_eq!(bad.code(), "invalid_work_order_no", "{bad:?}");
+    // Kept as digits: the country code and separators dropped (seen masked by the hotline).
+    for (written, masked) in [
+        ("(020) 8312-3456", "020****3456"),
+        ("+86 138-1234-5678", "138****5678"),
+    ] {
+        let filed = file(
+            json!({"category": "other", "description": "电话核对", "reporter_phone": written}),
+        )
+        .await;
+        assert_eq!(filed.status, StatusCode::CREATED, "{filed:?}");
+        let listed = app
+            .get(
+                "/api/v1/complaints?limit=200",
+                Some(&app.token("hotline.01")),
+            )
+            .await;
+        let mine = listed.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|c| c["ticket_no"] == filed.body["ticket_no"])
+            .cloned()
+            .expect("listed");
+        assert_eq!(mine["reporter_phone"], masked, "{written}");
+    }
     let code = niuyang::lots::trace_code::generate();
     let mut typo: Vec<char> = code.chars().collect();
     typo[3] = if typo[3] == '1' { '2' } else { '1' };
@@ -620,7 +660,31 @@ async fn story_3_a_shopper_scans_the_label_and_reports_from_the_page() {
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let bad_html = bad.body.as_str().expect("html");
-    assert!(bad_html.contains("请描述发生了什么") && bad_html.contains("江南市场"));
+    // The form refuses what the API refuses (an empty description), and shows the refusal under the field.
+    assert!(
+        bad_html.contains(
+            "</textarea><small class=\"field-err\" id=\"description-error\">不能为空</small>"
+        ) && bad_html.contains("江南市场"),
+        "{bad_html}"
+    );
+    // Every field's refusal at once, each beside its field, in the page's language.
+    let bad = app
+        .send(TestRequest::post().uri("/complaints/new").set_form([
+            ("category", "adulterated"),
+            ("description", "牛肉掺假"),
+            ("reporter_phone", "12345"),
+            ("reporter_name", "张\u{202e}三"),
+            ("lang", "en"),
+        ]))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let bad_html = bad.body.as_str().expect("html");
+    assert!(
+        bad_html.contains("id=\"reporter_phone-error\">the phone number is not valid</small>")
+            && bad_html.contains("id=\"reporter_name-error\">text must not contain control")
+            && !bad_html.contains("id=\"description-error\""),
+        "{bad_html}"
+    );
     let sent = app
         .send(TestRequest::post().uri("/complaints/new").set_form([
             ("category", "adulterated"),

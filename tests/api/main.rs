@@ -19,6 +19,8 @@ mod errors;
 mod idempotency;
 mod idempotency_creates;
 mod login_flood;
+mod old_database;
+mod openapi_copy;
 mod ops;
 mod outage;
 mod recalls;

@@ -228,6 +228,11 @@ async fn a_batch_recall_reaches_every_lot_and_holder_and_reports_what_is_still_o
         (json!({"pulled_g": -1}), "invalid_report"),
         (json!({"pulled_g": 0, "disposed_g": 0}), "invalid_report"),
         (json!({"disposed_g": 1_000}), "method_required"),
+        // Weights whose sum would not fit a 64-bit integer are refused, never a crash.
+        (
+            json!({"pulled_g": i64::MAX, "disposed_g": i64::MAX, "method": "incineration"}),
+            "exceeds_weight_to_pull",
+        ),
     ] {
         let bad = rep(stall_a_token.clone(), na_id.clone(), body).await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad:?}");

@@ -67,6 +67,9 @@ async fn designation_is_refused_with_a_reason() {
         r.body["detail"].as_str().unwrap_or("").contains("校验位"),
         "{r:?}"
     );
+    // The code is checked as the body is read, and the refusal names its field.
+    assert_eq!(r.body["errors"][0]["field"], "uscc", "{r:?}");
+    assert_eq!(r.body["errors"][0]["code"], "invalid_uscc");
 
     let mut short = designation("某屠宰场", "baiyun", 3);
     short["uscc"] = json!("9144011");
@@ -76,6 +79,13 @@ async fn designation_is_refused_with_a_reason() {
             .code(),
         "invalid_uscc"
     );
+    // Lower case and surrounding spaces are accepted: the code is stored upper-cased.
+    let mut lower = designation("某屠宰场", "baiyun", 7);
+    let code7 = lower["uscc"].as_str().expect("uscc").to_string();
+    lower["uscc"] = json!(format!(" {} ", code7.to_lowercase()));
+    let r = app.post("/api/v1/slaughterhouses", Some(&sr), lower).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{r:?}");
+    assert_eq!(r.body["uscc"], code7.as_str());
 
     let mut backwards = designation("某屠宰场", "baiyun", 4);
     backwards["licence_valid_from"] = json!("2030-01-01");
