@@ -169,6 +169,7 @@ pub fn build_app(
         .configure(crate::routes::top_level)
         .service(utoipa_actix_web::scope("/api/v1").configure(crate::routes::api_v1))
         .split_for_parts();
+    let api = crate::openapi::finish(api);
     app.service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
         .route("/api/docs", web::get().to(docs_redirect))
         .route(
@@ -192,7 +193,7 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
         .configure(crate::routes::top_level)
         .service(utoipa_actix_web::scope("/api/v1").configure(crate::routes::api_v1))
         .split_for_parts();
-    api
+    crate::openapi::finish(api)
 }
 
 /// Connect, migrate, make sure the admin account exists, and build the shared state.

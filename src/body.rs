@@ -97,10 +97,17 @@ pub fn refusal(e: &serde_path_to_error::Error<serde_json::Error>) -> Refusal {
     }
 }
 
-/// Reads `T` from JSON bytes, or the refusal.
+/// Reads `T` from JSON bytes, or the refusal. A whole number written with a fraction of zero (`221893.0`)
+/// is the integer JSON Schema says it is, in every integer field.
 pub fn read<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Refusal> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| refusal(&e))?;
+    let value: T = match serde_path_to_error::deserialize(&mut de) {
+        Ok(v) => v,
+        Err(e) if e.inner().to_string().contains("floating point") => {
+            return read_whole_floats(bytes).ok_or_else(|| refusal(&e));
+        }
+        Err(e) => return Err(refusal(&e)),
+    };
     de.end().map_err(|e| {
         let (zh, en) = crate::error::words::json(&e);
         Refusal::of(Code::MalformedJson)
@@ -108,6 +115,31 @@ pub fn read<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Refusal> {
             .with("reason_en", en)
     })?;
     Ok(value)
+}
+
+/// `T` from the body with every integral float (`3.0`, within `i64`) read as an integer; `None` when that
+/// does not read either (the first refusal stands).
+fn read_whole_floats<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    fn whole(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Number(n) if n.is_f64() => {
+                if let Some(f) = n.as_f64() {
+                    // Exactly integral and inside i64 (2^63 is not: the bound is exclusive).
+                    if f.fract() == 0.0
+                        && (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f)
+                    {
+                        *v = serde_json::Value::from(f as i64);
+                    }
+                }
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(whole),
+            serde_json::Value::Object(m) => m.values_mut().for_each(whole),
+            _ => {}
+        }
+    }
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    whole(&mut value);
+    serde_json::from_value(value).ok()
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {

@@ -303,10 +303,12 @@ macro_rules! text_type {
 
         impl<const MAX: usize> utoipa::PartialSchema for $name<MAX> {
             fn schema() -> RefOr<Schema> {
+                // `check_text`: no control character (C0, DEL, C1) but newline and tab in a text, none at all
+                // and no bidirectional control in a line; the one visible character is none of them either.
                 let pattern = if $single_line {
-                    r"^[^\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]*\S[^\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]*$"
+                    r"^[^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*[^\s\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069][^\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*$"
                 } else {
-                    r"^[^\x00-\x08\x0b-\x1f\x7f]*\S[^\x00-\x08\x0b-\x1f\x7f]*$"
+                    r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x08\x0b-\x1f\x7f-\x9f]*$"
                 };
                 ObjectBuilder::new()
                     .schema_type(SchemaType::new(Type::String))

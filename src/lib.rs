@@ -29,6 +29,8 @@ pub mod limits;
 pub mod lots;
 pub mod metrics;
 pub mod money;
+pub mod openapi;
+pub mod openapi_constraints;
 pub mod organisations;
 pub mod paging;
 pub mod policy;

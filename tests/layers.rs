@@ -69,6 +69,8 @@ const TABLE: &[(&str, Layer)] = &[
     ("complaints/html.rs", Layer::Web),
     ("idempotency/key.rs", Layer::Web),
     ("body.rs", Layer::Web),
+    ("openapi.rs", Layer::Web),
+    ("openapi_constraints.rs", Layer::Web),
     ("idempotency/extract.rs", Layer::Web),
     ("limits.rs", Layer::Web),
     // Domain rules.

@@ -12,6 +12,7 @@ mod circulation;
 mod cli;
 mod complaints;
 mod confidentiality;
+mod contract;
 mod epcis;
 mod epcis_export;
 mod errors;
