@@ -87,13 +87,8 @@ fn redaction_keeps_words_and_replaces_what_changes() {
 
 #[actix_web::test]
 async fn answers_along_the_chain_keep_their_shape() {
-    let app = TestApp::with_cast(&[
-        "sh.suibei",
-        "vet.chen",
-        "vendor.suifeng",
-        "inspector.city",
-    ])
-    .await;
+    let app =
+        TestApp::with_cast(&["sh.suibei", "vet.chen", "vendor.suifeng", "inspector.city"]).await;
     let made = app.chain(SUIBEI).lots(&[120_000, 80_000]).make().await;
     let staff = app.token("sh.suibei");
     let lot = &made.lots[0];
