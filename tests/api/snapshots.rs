@@ -14,7 +14,7 @@ use crate::common::*;
 /// and the serial numbers the builders put into document numbers.
 fn redact_text(s: &str) -> String {
     // Order matters: times before dates, UUIDs before trace codes.
-    let rules: &[(&str, &str)] = &[
+    const RULES: &[(&str, &str)] = &[
         (
             r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
             "[uuid]",
@@ -35,11 +35,16 @@ fn redact_text(s: &str) -> String {
         (r"\b\d{15}\b", "[ear-tag]"),
         (r"\b(XSPZ|SP)\d+\b", "$1[n]"),
     ];
-    rules.iter().fold(s.to_string(), |s, (pattern, with)| {
-        regex::Regex::new(pattern)
-            .expect("pattern")
-            .replace_all(&s, *with)
-            .into_owned()
+    // Compiled once: an unoptimised build takes milliseconds per pattern, and answers have hundreds of strings.
+    static COMPILED: std::sync::LazyLock<Vec<(regex::Regex, &'static str)>> =
+        std::sync::LazyLock::new(|| {
+            RULES
+                .iter()
+                .map(|(p, with)| (regex::Regex::new(p).expect("pattern"), *with))
+                .collect()
+        });
+    COMPILED.iter().fold(s.to_string(), |s, (pattern, with)| {
+        pattern.replace_all(&s, *with).into_owned()
     })
 }
 
