@@ -313,11 +313,16 @@ fn demo_json_has_an_account_for_every_role_and_loads_once() {
         "{}",
         String::from_utf8_lossy(&ok.stdout)
     );
+    a_change_behind_its_back_breaks_verification(&db, dir.path());
+}
+
+/// Rename the hotline centre behind the service's back: `niuyang audit verify` then fails with `row_altered`.
+pub fn a_change_behind_its_back_breaks_verification(db: &TestDb, data_dir: &std::path::Path) {
     use diesel::connection::SimpleConnection;
     db.raw()
         .batch_execute("UPDATE organisations SET name = name || '!' WHERE kind = 'hotline_centre'")
         .expect("tamper");
-    let broken = niuyang(&db, dir.path())
+    let broken = niuyang(db, data_dir)
         .args(["audit", "verify"])
         .output()
         .expect("verify");
